@@ -1,0 +1,1 @@
+# frame echo server and client (examples/echo_*.c)

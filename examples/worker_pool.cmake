@@ -1,0 +1,1 @@
+# worker pool on the multi-thread executor (examples/worker_pool.c)

@@ -1,0 +1,1 @@
+# tests for the runtime's sync area
