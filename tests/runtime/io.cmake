@@ -1,1 +1,3 @@
-# tests for the runtime's io area
+# tests for the runtime's io area (reactor, time, io)
+heddle_add_test(runtime reactor LIBS heddle)
+target_include_directories(test_runtime_reactor PRIVATE ${PROJECT_SOURCE_DIR}/runtime)
