@@ -63,7 +63,7 @@ void hd_join_handle_drop(hd_join_handle *h);
  * task (the finished future, valid until the handle is dropped; cast it to
  * the async function's frame type to read `out`), value (the return value
  * of a blocking function). Cancel-safe. */
-typedef struct hd_join HD_CANCEL_SAFE {
+typedef struct HD_CANCEL_SAFE hd_join {
   hd_future hd;
   hd_join_handle *handle;
   int err;
@@ -73,7 +73,7 @@ typedef struct hd_join HD_CANCEL_SAFE {
 hd_future *hd_join_init(hd_join *j, hd_join_handle *h) HD_CANCEL_SAFE;
 
 /* Yields once to the scheduler (wakes itself and returns pending once). */
-typedef struct hd_yield HD_CANCEL_SAFE {
+typedef struct HD_CANCEL_SAFE hd_yield {
   hd_future hd;
   bool yielded;
 } hd_yield;
