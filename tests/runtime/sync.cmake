@@ -1,1 +1,4 @@
-# tests for the runtime's sync area
+# tests for the runtime's sync area: async locks, notify, channels
+foreach(unit mutex)
+  heddle_add_test(runtime ${unit} LIBS heddle_runtime)
+endforeach()
