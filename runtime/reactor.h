@@ -16,36 +16,14 @@
 #include <stdint.h>
 
 #include "heddle/future.h"
+#include "heddle/io.h"
+#include "heddle/time.h"
 
 typedef struct hd__reactor hd__reactor;
 
-/* Interest in one fd, embedded in the object that owns the fd (a stream).
- * The reactor stores a pointer: the source must stay put while registered. */
-typedef struct hd__io_source {
-  int fd;
-  hd__reactor *reactor;
-  hd_waker read_waker; /* guarded by the reactor's lock */
-  hd_waker write_waker;
-  uint32_t ready; /* sticky readiness bits (EPOLLIN/OUT/HUP/ERR) */
-  /* Private to the reactor, under its lock. token names the registration
-   * slot (index | generation << 32): epoll reports tokens, never pointers,
-   * so an event for a source deregistered meanwhile is recognised and
-   * ignored. tick counts readiness events; read_tick/write_tick remember
-   * the tick seen by the last poll that returned true, so a clear after
-   * an EAGAIN does not erase an event that arrived after that poll. */
-  uint64_t token;
-  uint32_t tick;
-  uint32_t read_tick;
-  uint32_t write_tick;
-} hd__io_source;
-
-/* One timer, embedded in a future (sleep, timeout). */
-typedef struct hd__timer {
-  uint64_t deadline_ms; /* on hd__now_ms's clock */
-  size_t heap_index;    /* position in the heap, SIZE_MAX when not queued */
-  hd_waker waker;
-  bool fired;
-} hd__timer;
+/* hd__io_source (in heddle/io.h) and hd__timer (in heddle/time.h) are
+ * defined in the public headers because streams and timer futures embed
+ * them by value; only the functions below touch their fields. */
 
 hd__reactor *hd__reactor_new(void);
 /* Frees r. Sources must be deregistered first; timers still queued are
@@ -61,8 +39,10 @@ void hd__reactor_unpark(hd__reactor *r);
  * (readable and writable) so the first syscall is simply tried. 0 or HD_E*
  * (HD_EBADF for a bad fd). */
 int hd__io_source_register(hd__reactor *r, hd__io_source *src, int fd);
-/* Removes the fd from epoll (call it before closing the fd) and drops both
- * wakers. Harmless on a source that is not registered (reactor NULL). */
+/* Removes the fd from epoll (call it before closing the fd) and wakes both
+ * stored wakers, so a future still waiting on the source polls again and
+ * sees the closed stream instead of hanging. Harmless on a source that is
+ * not registered (reactor NULL). */
 void hd__io_source_deregister(hd__io_source *src);
 /* Whether the fd may be readable/writable; if not, cx's waker is stored and
  * false returned. The loop of a leaf future:

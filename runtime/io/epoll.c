@@ -144,8 +144,8 @@ void hd__io_source_deregister(hd__io_source *src) {
   src->write_waker = (hd_waker){0};
   src->reactor = NULL;
   pthread_mutex_unlock(&r->lock);
-  hd_waker_drop(&rw);
-  hd_waker_drop(&ww);
+  hd_waker_wake(&rw);
+  hd_waker_wake(&ww);
 }
 
 static bool poll_ready(hd__io_source *src, hd_context *cx, uint32_t bits, hd_waker *slot,
