@@ -122,7 +122,7 @@ void hd_tcp_listener_close(hd_tcp_listener *l);
  * kernel only in the poll that completes, so a dropped accept loses
  * nothing. `stream` must be where the stream will live (it is registered
  * in place later). */
-typedef struct hd_accept HD_CANCEL_SAFE {
+typedef struct HD_CANCEL_SAFE hd_accept {
   hd_future hd;
   int out;
   hd_tcp_listener *l;
@@ -136,7 +136,7 @@ hd_future *hd_accept_init(hd_accept *a, hd_tcp_listener *l, hd_stream *stream) H
  * left closed). Cancel-safe in tokio's sense: dropping it closes the
  * half-open socket; only the attempt is lost (the peer may see a
  * connection that closes at once). */
-typedef struct hd_tcp_connect HD_CANCEL_SAFE {
+typedef struct HD_CANCEL_SAFE hd_tcp_connect {
   hd_future hd;
   int out;
   hd_stream *stream;
@@ -152,7 +152,7 @@ hd_future *hd_tcp_connect_init(hd_tcp_connect *c, const char *host, uint16_t por
 /* Reads at most cap bytes once some are available. Output `out`: bytes
  * read (0 = end of stream, or cap 0) or HD_E*. Cancel-safe: bytes leave
  * the kernel only in the poll that completes. */
-typedef struct hd_read HD_CANCEL_SAFE {
+typedef struct HD_CANCEL_SAFE hd_read {
   hd_future hd;
   ssize_t out;
   hd_stream *s;
@@ -163,7 +163,7 @@ hd_future *hd_read_init(hd_read *r, hd_stream *s, void *buf, size_t cap) HD_CANC
 
 /* Writes some of buf (at least one byte unless len is 0) once the stream
  * is writable. Output `out`: bytes written or HD_E*. Cancel-safe. */
-typedef struct hd_write HD_CANCEL_SAFE {
+typedef struct HD_CANCEL_SAFE hd_write {
   hd_future hd;
   ssize_t out;
   hd_stream *s;
@@ -178,7 +178,7 @@ hd_future *hd_write_init(hd_write *w, hd_stream *s, const void *buf, size_t len)
  * ended first; `done` bytes arrived), or HD_E*. NOT cancel-safe: if it is
  * dropped midway, the `done` bytes already read are consumed from the
  * stream and sit only in buf; the stream stays usable from the next byte. */
-typedef struct hd_read_exact HD_CANCEL_UNSAFE {
+typedef struct HD_CANCEL_UNSAFE hd_read_exact {
   hd_future hd;
   int out;
   hd_stream *s;
@@ -196,7 +196,7 @@ hd_future *hd_read_exact_init(hd_read_exact *r, hd_stream *s, void *buf,
  * newline: they stay in buf, `done` of them), HD_EINVAL (cap < 2) or HD_E*.
  * NOT cancel-safe: the bytes of a partly read line are lost with the
  * future. */
-typedef struct hd_read_line HD_CANCEL_UNSAFE {
+typedef struct HD_CANCEL_UNSAFE hd_read_line {
   hd_future hd;
   ssize_t out;
   hd_stream *s;
@@ -211,7 +211,7 @@ hd_future *hd_read_line_init(hd_read_line *r, hd_stream *s, char *buf, size_t ca
  * frees it; data is NULL when len is 0), HD_ETOOBIG (more than max bytes),
  * or HD_E*. On error data is freed. NOT cancel-safe: dropping it frees
  * everything read so far, which is gone from the stream. */
-typedef struct hd_read_to_end HD_CANCEL_UNSAFE {
+typedef struct HD_CANCEL_UNSAFE hd_read_to_end {
   hd_future hd;
   int out;
   hd_stream *s;
@@ -225,7 +225,7 @@ hd_future *hd_read_to_end_init(hd_read_to_end *r, hd_stream *s, size_t max) HD_C
 /* Writes all len bytes of buf. Output `out`: 0 or HD_E* (`done` bytes were
  * written before the error). NOT cancel-safe: a dropped write_all has sent
  * `done` bytes, and the peer may see half a message. */
-typedef struct hd_write_all HD_CANCEL_UNSAFE {
+typedef struct HD_CANCEL_UNSAFE hd_write_all {
   hd_future hd;
   int out;
   hd_stream *s;
@@ -268,7 +268,7 @@ void hd_framed_reader_free(hd_framed_reader *fr);
  * HD_EEOF (end of stream inside a frame); HD_ETOOBIG (announced length
  * over max_frame); HD_E*. Cancel-safe: dropping it loses nothing; the next
  * read_frame continues where it stopped. */
-typedef struct hd_read_frame HD_CANCEL_SAFE {
+typedef struct HD_CANCEL_SAFE hd_read_frame {
   hd_future hd;
   int out;
   hd_framed_reader *fr;
@@ -280,7 +280,7 @@ hd_future *hd_read_frame_init(hd_read_frame *f, hd_framed_reader *fr) HD_CANCEL_
 /* Writes one frame (header + payload, len <= UINT32_MAX). Output `out`: 0
  * or HD_E*. NOT cancel-safe: a dropped write_frame may leave half a frame
  * on the wire, after which the peer's framing is broken. */
-typedef struct hd_write_frame HD_CANCEL_UNSAFE {
+typedef struct HD_CANCEL_UNSAFE hd_write_frame {
   hd_future hd;
   int out;
   hd_stream *s;

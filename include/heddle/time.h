@@ -52,7 +52,7 @@ uint64_t hd_time_now_ms(void);
 /* Completes once ms milliseconds have passed since init. Output `out`: 0,
  * or HD_ENORUNTIME when polled outside a runtime. Cancel-safe: dropping it
  * loses nothing (the timer is unqueued). */
-typedef struct hd_sleep HD_CANCEL_SAFE {
+typedef struct HD_CANCEL_SAFE hd_sleep {
   hd_future hd;
   int out;
   hd__reactor *reactor; /* set on the first poll */
@@ -95,7 +95,7 @@ void hd_interval_set_missed_tick(hd_interval *iv, hd_missed_tick missed);
  * fired. Cancel-safe: the schedule lives in the interval and advances only
  * when a tick completes, so a dropped tick future loses nothing; the next
  * tick future gets the same tick. */
-typedef struct hd_interval_tick HD_CANCEL_SAFE {
+typedef struct HD_CANCEL_SAFE hd_interval_tick {
   hd_future hd;
   int out;
   uint64_t tick_ms;
