@@ -19,8 +19,11 @@
  *               HD_CANCELS_CHILD(i)  drops its future argument i (1-based,
  *                             "*" for every future argument) unfinished
  *               HD_LOCK_ACQUIRE / HD_LOCK_RELEASE / HD_LOCK_TRY
- *                             a thread-blocking lock taken/released (argument 1)
- *               HD_ASYNC_LOCK a future whose output is an async lock guard
+ *                             a THREAD-BLOCKING lock taken/released/tried
+ *                             (argument 1 is the lock; try: 0 means taken)
+ *               HD_ASYNC_LOCK a future type or function whose result is an
+ *                             async lock guard (task-aware: it may be held
+ *                             across awaits and is never lock-across-await)
  */
 #ifndef HEDDLE_ANNOTATE_H
 #define HEDDLE_ANNOTATE_H

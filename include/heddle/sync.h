@@ -106,7 +106,7 @@ void hd_mutex_destroy(hd_mutex *m);
 /* Locks now if the mutex is free and nobody is queued (no barging).
  * Returns 0 and fills *guard, or HD_EEMPTY when it would have to wait,
  * HD_EINVAL on NULL arguments. */
-int hd_mutex_try_lock(hd_mutex *m, hd_mutex_guard *guard) HD_LOCK_TRY;
+int hd_mutex_try_lock(hd_mutex *m, hd_mutex_guard *guard) HD_ASYNC_LOCK;
 
 /* Unlocks (hands the mutex to the first queued lock future, if any) and
  * clears the guard. Idempotent: a guard that is not held is left alone. */
@@ -155,8 +155,8 @@ typedef struct hd_rwlock_guard {
 void hd_rwlock_init(hd_rwlock *rw);
 void hd_rwlock_destroy(hd_rwlock *rw);
 /* 0 and *guard filled, HD_EEMPTY if it would wait, HD_EINVAL. */
-int hd_rwlock_try_read(hd_rwlock *rw, hd_rwlock_guard *guard) HD_LOCK_TRY;
-int hd_rwlock_try_write(hd_rwlock *rw, hd_rwlock_guard *guard) HD_LOCK_TRY;
+int hd_rwlock_try_read(hd_rwlock *rw, hd_rwlock_guard *guard) HD_ASYNC_LOCK;
+int hd_rwlock_try_write(hd_rwlock *rw, hd_rwlock_guard *guard) HD_ASYNC_LOCK;
 /* Releases the held mode; idempotent. */
 void hd_rwlock_guard_release(hd_rwlock_guard *guard);
 
@@ -202,7 +202,7 @@ void hd_semaphore_close(hd_semaphore *s);
 bool hd_semaphore_is_closed(hd_semaphore *s);
 /* Takes n permits now: 0 (and *permit filled), HD_EEMPTY if it would wait
  * (not enough permits or someone queued), HD_ECLOSED, HD_EINVAL. */
-int hd_semaphore_try_acquire(hd_semaphore *s, size_t n, hd_semaphore_permit *permit) HD_LOCK_TRY;
+int hd_semaphore_try_acquire(hd_semaphore *s, size_t n, hd_semaphore_permit *permit) HD_ASYNC_LOCK;
 /* Gives the permits back; idempotent. */
 void hd_semaphore_permit_release(hd_semaphore_permit *permit);
 /* Clears the permit without giving the permits back (they are consumed). */
