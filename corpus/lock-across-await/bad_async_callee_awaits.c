@@ -5,8 +5,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct document {
   pthread_mutex_t mu;

@@ -6,8 +6,7 @@
  * nothing while it is suspended. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct shard {
   pthread_mutex_t mu;

@@ -5,8 +5,7 @@
  * and must be kept. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct batch {
   pthread_mutex_t mu;

@@ -5,8 +5,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct conn {
   int fd;
@@ -42,14 +41,14 @@ static void pool_checkin(pool *p, conn *c) {
   pthread_mutex_unlock(&p->mu);
 }
 
-HD_ASYNC_FN(send_ping, int, pool *p; conn *c; int tries; hd_yield backoff;);
+HD_ASYNC_FN(send_ping, int, pool *p; conn *c; int tries; hd_sleep backoff;);
 HD_ASYNC(send_ping, f, cx, NULL) {
   for (f->tries = 0; f->tries < 5; f->tries++) {
     if (pool_checkout(f->p, &f->c) == 0) {
       pool_checkin(f->p, f->c);
       HD_RETURN(f, 0);
     }
-    HD_AWAIT(f, cx, hd_yield_init(&f->backoff)); /* expect: lock-across-await */
+    HD_AWAIT(f, cx, hd_sleep_init(&f->backoff, 10u << f->tries)); /* expect: lock-across-await */
   }
   HD_RETURN(f, HD_ETIMEDOUT);
 }

@@ -4,8 +4,7 @@
  * Bad: the mutex is held at the audit await on the goto path. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct account {
   pthread_mutex_t mu;

@@ -5,8 +5,7 @@
  * held at the await. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct tenant_ctx {
   pthread_mutex_t *quota_lock;

@@ -4,8 +4,7 @@
  * refresh await after the loop. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct index_table {
   pthread_mutex_t mu;

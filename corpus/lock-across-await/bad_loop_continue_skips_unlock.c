@@ -4,8 +4,7 @@
  * is held at the tick await at the top of the next iteration. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct outbox {
   pthread_mutex_t mu;
@@ -13,10 +12,10 @@ typedef struct outbox {
   long sent;
 } outbox;
 
-HD_ASYNC_FN(flusher, int, outbox *o; int ticks; hd_yield tick;);
+HD_ASYNC_FN(flusher, int, outbox *o; int ticks; hd_sleep tick;);
 HD_ASYNC(flusher, f, cx, NULL) {
   while (f->ticks-- > 0) {
-    HD_AWAIT(f, cx, hd_yield_init(&f->tick)); /* expect: lock-across-await */
+    HD_AWAIT(f, cx, hd_sleep_init(&f->tick, 100)); /* expect: lock-across-await */
     pthread_mutex_lock(&f->o->mu);
     if (f->o->pending == 0)
       continue;

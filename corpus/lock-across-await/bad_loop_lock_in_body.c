@@ -4,8 +4,7 @@
  * iteration, so producers block their workers for the whole job. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct work_queue {
   pthread_mutex_t mu;

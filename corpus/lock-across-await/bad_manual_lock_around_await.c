@@ -4,8 +4,7 @@
  * its worker thread, and on the current-thread executor that is a deadlock. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct session_table {
   pthread_mutex_t mu;

@@ -5,9 +5,7 @@
  * earlier await with just the async guard is not. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
-#include "heddle/sync.h"
+#include "heddle/heddle.h"
 
 typedef struct service {
   hd_mutex state_mu;

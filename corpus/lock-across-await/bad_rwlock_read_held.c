@@ -4,8 +4,7 @@
  * reloader) blocks its worker, and readers queued behind it block theirs. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct routes {
   pthread_rwlock_t lk;

@@ -4,8 +4,7 @@
  * every request handler blocks its worker for the whole reload. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct routes {
   pthread_rwlock_t lk;

@@ -4,8 +4,7 @@
  * mutex is held at the await inside WITH_LOCK's body. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 #define WITH_LOCK(m)                                                                               \
   for (int with_lock_once_ = (pthread_mutex_lock(m), 1); with_lock_once_;                          \

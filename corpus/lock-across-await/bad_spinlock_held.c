@@ -4,8 +4,7 @@
  * other thread that wants it burn CPU until this task is resumed. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct histogram {
   pthread_spinlock_t spin;

@@ -4,8 +4,7 @@
  * the entry mutex is held at the replication await after the switch. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 enum op { OP_PUT, OP_TOUCH, OP_DEL };
 

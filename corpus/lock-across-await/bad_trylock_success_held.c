@@ -4,8 +4,7 @@
  * holds the lock exactly like pthread_mutex_lock does. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct config_cache {
   pthread_mutex_t refresh_mu;

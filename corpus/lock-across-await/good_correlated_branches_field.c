@@ -7,8 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct log_sink {
   pthread_mutex_t mu;

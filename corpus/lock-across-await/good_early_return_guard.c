@@ -7,8 +7,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct cache {
   pthread_mutex_t mu;

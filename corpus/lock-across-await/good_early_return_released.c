@@ -4,8 +4,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct conn {
   int fd;
@@ -44,7 +43,7 @@ static void pool_checkin(pool *p, conn *c) {
   pthread_mutex_unlock(&p->mu);
 }
 
-HD_ASYNC_FN(send_ping, int, pool *p; conn *c; int tries; int rc; hd_yield backoff;);
+HD_ASYNC_FN(send_ping, int, pool *p; conn *c; int tries; int rc; hd_sleep backoff;);
 HD_ASYNC(send_ping, f, cx, NULL) {
   for (f->tries = 0; f->tries < 5; f->tries++) {
     f->rc = pool_checkout(f->p, &f->c);
@@ -59,7 +58,7 @@ HD_ASYNC(send_ping, f, cx, NULL) {
     }
     f->p->waiters++;
     pthread_mutex_unlock(&f->p->mu);
-    HD_AWAIT(f, cx, hd_yield_init(&f->backoff));
+    HD_AWAIT(f, cx, hd_sleep_init(&f->backoff, 10u << f->tries));
   }
   HD_RETURN(f, HD_ETIMEDOUT);
 }

@@ -4,8 +4,7 @@
  * through an unlock. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct account {
   pthread_mutex_t mu;

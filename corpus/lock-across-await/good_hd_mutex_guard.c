@@ -4,9 +4,7 @@
  * then released; the frame's drop hook releases it if the task is
  * cancelled. An hd_rwlock write guard is held across an await the same way.
  * Good: async lock guards may be held across awaits and must not be flagged. */
-#include "heddle/future.h"
-#include "heddle/runtime.h"
-#include "heddle/sync.h"
+#include "heddle/heddle.h"
 
 typedef struct session_table {
   hd_mutex mu;

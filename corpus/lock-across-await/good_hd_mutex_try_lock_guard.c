@@ -4,9 +4,7 @@
  * contender awaits instead of blocking its thread), so holding its guard
  * across an await is the intended use even when it came from a try-lock;
  * only pthread (thread-blocking) try-locks count for this rule. */
-#include "heddle/future.h"
-#include "heddle/runtime.h"
-#include "heddle/sync.h"
+#include "heddle/heddle.h"
 
 typedef struct outbox {
   hd_mutex mu;

@@ -6,8 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct registry {
   pthread_mutex_t mu;

@@ -6,8 +6,7 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct dictionary {
   pthread_mutex_t mu;

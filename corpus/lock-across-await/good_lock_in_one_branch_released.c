@@ -5,8 +5,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct metrics {
   pthread_mutex_t mu;

@@ -5,8 +5,7 @@
  * is released before its await. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct shard {
   pthread_mutex_t mu;

@@ -3,8 +3,7 @@
  * within one iteration before the await, and the loop exit path unlocks too. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct work_queue {
   pthread_mutex_t mu;

@@ -6,8 +6,7 @@
  * that the "held, attempt != 0" path from the loop entry does not exist. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct config {
   pthread_mutex_t mu;

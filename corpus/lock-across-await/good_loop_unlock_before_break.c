@@ -4,8 +4,7 @@
  * break after the unlock, and the yield follows an unlock too. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct ring {
   pthread_mutex_t mu;

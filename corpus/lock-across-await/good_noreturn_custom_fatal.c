@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct arena {
   pthread_mutex_t mu;

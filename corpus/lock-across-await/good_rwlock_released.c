@@ -6,8 +6,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct routes {
   pthread_rwlock_t lk;

@@ -6,8 +6,7 @@
  * to 1 to be 0 — infeasible, but only path feasibility can tell. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 #define WITH_LOCK(m)                                                                               \
   for (int with_lock_once_ = (pthread_mutex_lock(m), 1); with_lock_once_;                          \

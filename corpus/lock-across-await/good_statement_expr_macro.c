@@ -4,8 +4,7 @@
  * inside the statement expression, so nothing is held at the await. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct ticketer {
   pthread_mutex_t mu;

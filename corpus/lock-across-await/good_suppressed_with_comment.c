@@ -5,8 +5,7 @@
  * findings are not reported (SARIF lists them under suppressions). */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct config {
   pthread_mutex_t mu;

@@ -6,8 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 enum op { OP_PUT, OP_TOUCH, OP_DEL, OP_CLOSE };
 

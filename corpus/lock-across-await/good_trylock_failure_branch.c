@@ -4,8 +4,7 @@
  * and the success branch unlocks before the function returns. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct stats {
   pthread_mutex_t mu;

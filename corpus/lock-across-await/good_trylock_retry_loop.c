@@ -5,8 +5,7 @@
  * the unlock. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct journal {
   pthread_mutex_t mu;

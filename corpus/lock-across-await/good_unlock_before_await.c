@@ -3,8 +3,7 @@
  * task await the peer. Good: no blocking lock is held at the await. */
 #include <pthread.h>
 
-#include "heddle/future.h"
-#include "heddle/runtime.h"
+#include "heddle/heddle.h"
 
 typedef struct session_table {
   pthread_mutex_t mu;
