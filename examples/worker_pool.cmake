@@ -1,1 +1,11 @@
 # worker pool on the multi-thread executor (examples/worker_pool.c)
+add_executable(worker_pool ${CMAKE_CURRENT_SOURCE_DIR}/worker_pool.c)
+target_link_libraries(worker_pool PRIVATE heddle_runtime)
+heddle_target_warnings(worker_pool)
+if(HEDDLE_BUILD_TESTS)
+  # The program checks its own result (exit status 0).
+  foreach(executor multi current)
+    add_test(NAME example.worker_pool.${executor} COMMAND worker_pool --${executor})
+    set_tests_properties(example.worker_pool.${executor} PROPERTIES LABELS example TIMEOUT 120)
+  endforeach()
+endif()
