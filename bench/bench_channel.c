@@ -63,6 +63,7 @@ HD_ASYNC(mpsc_ping, f, cx, mpsc_ping_drop) {
   hd_mpsc_sender_drop(&f->tx); /* the ponger sees HD_ECLOSED and ends */
   HD_AWAIT(f, cx, hd_join_init(&f->c.j, f->h));
   hd_join_handle_drop(f->h);
+  hd_mpsc_receiver_drop(&f->rx); /* the drop hook runs only when cancelled */
   HD_RETURN(f, f->i);
 }
 HD_ASYNC_END(f)
