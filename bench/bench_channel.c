@@ -17,8 +17,11 @@
 
 /* ---- mpsc ------------------------------------------------------------------ */
 
-HD_ASYNC_FN(mpsc_pong, int, hd_mpsc_receiver rx; hd_mpsc_sender tx; long v;
-            union { hd_mpsc_recv recv; hd_mpsc_send send; } c;);
+HD_ASYNC_FN(
+    mpsc_pong, int, hd_mpsc_receiver rx; hd_mpsc_sender tx; long v; union {
+      hd_mpsc_recv recv;
+      hd_mpsc_send send;
+    } c;);
 static void mpsc_pong_drop(hd_future *self) {
   mpsc_pong *f = (mpsc_pong *)self;
   hd_mpsc_receiver_drop(&f->rx);
@@ -37,8 +40,13 @@ HD_ASYNC(mpsc_pong, f, cx, mpsc_pong_drop) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(mpsc_ping, long, long rounds; long i; long v; hd_mpsc_sender tx; hd_mpsc_receiver rx;
-            hd_join_handle *h; union { hd_mpsc_recv recv; hd_mpsc_send send; hd_join j; } c;);
+HD_ASYNC_FN(
+    mpsc_ping, long, long rounds; long i; long v; hd_mpsc_sender tx; hd_mpsc_receiver rx;
+    hd_join_handle * h; union {
+      hd_mpsc_recv recv;
+      hd_mpsc_send send;
+      hd_join j;
+    } c;);
 static void mpsc_ping_drop(hd_future *self) {
   mpsc_ping *f = (mpsc_ping *)self;
   hd_mpsc_receiver_drop(&f->rx);
@@ -93,9 +101,12 @@ HD_ASYNC(oneshot_pong, f, cx, oneshot_pong_drop) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(oneshot_ping, long, long rounds; long i; long v; hd_oneshot_sender to_pong;
-            hd_oneshot_receiver reply; hd_join_handle *h;
-            union { hd_oneshot_recv recv; hd_join j; } c;);
+HD_ASYNC_FN(
+    oneshot_ping, long, long rounds; long i; long v; hd_oneshot_sender to_pong;
+    hd_oneshot_receiver reply; hd_join_handle * h; union {
+      hd_oneshot_recv recv;
+      hd_join j;
+    } c;);
 static void oneshot_ping_drop(hd_future *self) {
   oneshot_ping *f = (oneshot_ping *)self;
   hd_oneshot_sender_drop(&f->to_pong);
@@ -163,8 +174,12 @@ static void run(const char *exec, hd_runtime *(*make)(void), long rounds) {
   hd_runtime_free(rt);
 }
 
-static hd_runtime *make_current(void) { return hd_runtime_new_current_thread(); }
-static hd_runtime *make_multi(void) { return hd_runtime_new_multi_thread(2); }
+static hd_runtime *make_current(void) {
+  return hd_runtime_new_current_thread();
+}
+static hd_runtime *make_multi(void) {
+  return hd_runtime_new_multi_thread(2);
+}
 
 int main(int argc, char **argv) {
   long rounds = argc > 1 ? atol(argv[1]) : 100000;

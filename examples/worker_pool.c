@@ -51,12 +51,17 @@ static unsigned long long collatz_steps(unsigned long long n) {
   return steps;
 }
 
-static unsigned long long job_seed(unsigned id) { return 1000003ull * id % 999983 + 1; }
+static unsigned long long job_seed(unsigned id) {
+  return 1000003ull * id % 999983 + 1;
+}
 
 /* ---- a task that holds the totals lock until it is cancelled ------------ */
 
-HD_ASYNC_FN(hog, int, pool *p; hd_oneshot_sender locked;
-            hd_mutex_guard guard; union { hd_mutex_lock lock; hd_notify_notified wait; } c;);
+HD_ASYNC_FN(
+    hog, int, pool *p; hd_oneshot_sender locked; hd_mutex_guard guard; union {
+      hd_mutex_lock lock;
+      hd_notify_notified wait;
+    } c;);
 static void hog_drop(hd_future *self) {
   hog *f = (hog *)self;
   hd_mutex_guard_release(&f->guard); /* what makes cancelling it safe */
@@ -76,9 +81,13 @@ HD_ASYNC_END(f)
 
 /* ---- a worker ------------------------------------------------------------ */
 
-HD_ASYNC_FN(worker, int, pool *p; unsigned index; job j; unsigned long long result;
-            hd_mutex_guard rx_guard; hd_mutex_guard totals_guard;
-            union { hd_mutex_lock lock; hd_mpsc_recv recv; hd_yield y; } c;);
+HD_ASYNC_FN(
+    worker, int, pool *p; unsigned index; job j; unsigned long long result; hd_mutex_guard rx_guard;
+    hd_mutex_guard totals_guard; union {
+      hd_mutex_lock lock;
+      hd_mpsc_recv recv;
+      hd_yield y;
+    } c;);
 static void worker_drop(hd_future *self) {
   worker *f = (worker *)self;
   hd_mutex_guard_release(&f->rx_guard);
@@ -106,10 +115,14 @@ HD_ASYNC_END(f)
 
 /* ---- main task ------------------------------------------------------------ */
 
-HD_ASYNC_FN(run_pool, int, pool *p; unsigned workers; unsigned jobs; hd_mpsc_sender tx;
-            hd_join_handle *hog_h; hd_oneshot_receiver hog_locked; int flag; unsigned i; job j;
-            hd_join_handle *h[MAX_WORKERS];
-            union { hd_oneshot_recv locked; hd_join join; hd_mpsc_send send; } c;);
+HD_ASYNC_FN(
+    run_pool, int, pool *p; unsigned workers; unsigned jobs; hd_mpsc_sender tx;
+    hd_join_handle * hog_h; hd_oneshot_receiver hog_locked; int flag; unsigned i; job j;
+    hd_join_handle * h[MAX_WORKERS]; union {
+      hd_oneshot_recv locked;
+      hd_join join;
+      hd_mpsc_send send;
+    } c;);
 static void run_pool_drop(hd_future *self) {
   run_pool *f = (run_pool *)self;
   hd_mpsc_sender_drop(&f->tx);

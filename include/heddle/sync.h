@@ -82,7 +82,9 @@ typedef struct hd__sem {
   hd__waitq queue;
 } hd__sem;
 
+/* clang-format off */
 #define HD__SEM_INITIALIZER(n) {PTHREAD_MUTEX_INITIALIZER, (n), false, {NULL, NULL}}
+/* clang-format on */
 
 /* ---- hd_mutex ----------------------------------------------------------- */
 
@@ -92,7 +94,8 @@ typedef struct HD_SYNC hd_mutex {
   hd__sem sem;
 } hd_mutex;
 
-#define HD_MUTEX_INITIALIZER {HD__SEM_INITIALIZER(1)}
+#define HD_MUTEX_INITIALIZER                                                                       \
+  { HD__SEM_INITIALIZER(1) }
 
 /* Proof of holding a mutex. `mutex` is NULL when not held. */
 typedef struct hd_mutex_guard {
@@ -144,7 +147,8 @@ typedef struct HD_SYNC hd_rwlock {
   hd__sem sem;
 } hd_rwlock;
 
-#define HD_RWLOCK_INITIALIZER {HD__SEM_INITIALIZER(HD_RWLOCK_MAX_READERS)}
+#define HD_RWLOCK_INITIALIZER                                                                      \
+  { HD__SEM_INITIALIZER(HD_RWLOCK_MAX_READERS) }
 
 /* `lock` is NULL when not held; `write` tells which mode is held. */
 typedef struct hd_rwlock_guard {
@@ -183,7 +187,8 @@ typedef struct HD_SYNC hd_semaphore {
   hd__sem sem;
 } hd_semaphore;
 
-#define HD_SEMAPHORE_INITIALIZER(permits) {HD__SEM_INITIALIZER(permits)}
+#define HD_SEMAPHORE_INITIALIZER(permits)                                                          \
+  { HD__SEM_INITIALIZER(permits) }
 
 /* Permits held. `sem` is NULL when nothing is held. */
 typedef struct hd_semaphore_permit {
@@ -236,7 +241,9 @@ typedef struct HD_SYNC hd_notify {
   hd__waitq queue;
 } hd_notify;
 
+/* clang-format off */
 #define HD_NOTIFY_INITIALIZER {PTHREAD_MUTEX_INITIALIZER, false, 0, {NULL, NULL}}
+/* clang-format on */
 
 void hd_notify_init(hd_notify *n);
 void hd_notify_destroy(hd_notify *n);

@@ -18,12 +18,12 @@ struct hd__mpsc {
   size_t cap;         /* messages (SIZE_MAX: unbounded) */
   unsigned char *buf; /* ring of `slots` messages */
   size_t slots, head, len;
-  size_t reserved;    /* slots granted to queued sends, not written yet */
+  size_t reserved; /* slots granted to queued sends, not written yet */
   size_t senders;
   bool rx_alive;
   bool closed;
-  hd__waitq sendq;    /* bounded sends waiting for a slot, FIFO */
-  hd_waker rx_waker;  /* the receiving task, while a recv is pending */
+  hd__waitq sendq;   /* bounded sends waiting for a slot, FIFO */
+  hd_waker rx_waker; /* the receiving task, while a recv is pending */
 };
 
 static int chan_new(size_t elem, size_t cap, size_t slots, hd_mpsc_sender *tx,

@@ -1,8 +1,12 @@
 /* hd_mutex: a FIFO semaphore with one permit (see heddle/sync.h). */
 #include "sync/waitq.h"
 
-void hd_mutex_init(hd_mutex *m) { hd__sem_init(&m->sem, 1); }
-void hd_mutex_destroy(hd_mutex *m) { hd__sem_destroy(&m->sem); }
+void hd_mutex_init(hd_mutex *m) {
+  hd__sem_init(&m->sem, 1);
+}
+void hd_mutex_destroy(hd_mutex *m) {
+  hd__sem_destroy(&m->sem);
+}
 
 int hd_mutex_try_lock(hd_mutex *m, hd_mutex_guard *guard) {
   if (!m || !guard)
@@ -21,7 +25,9 @@ void hd_mutex_guard_release(hd_mutex_guard *guard) {
   hd__sem_release(&m->sem, 1);
 }
 
-bool hd_mutex_guard_held(const hd_mutex_guard *guard) { return guard && guard->mutex; }
+bool hd_mutex_guard_held(const hd_mutex_guard *guard) {
+  return guard && guard->mutex;
+}
 
 static hd_poll mutex_lock_poll(hd_future *self, hd_context *cx) {
   hd_mutex_lock *l = (hd_mutex_lock *)self;

@@ -14,7 +14,9 @@ void hd_notify_init(hd_notify *n) {
   n->queue.head = n->queue.tail = NULL;
 }
 
-void hd_notify_destroy(hd_notify *n) { pthread_mutex_destroy(&n->lock); }
+void hd_notify_destroy(hd_notify *n) {
+  pthread_mutex_destroy(&n->lock);
+}
 
 /* Under the lock: hands one notification to the head waiter, or stores the
  * permit. Returns the waker to fire after unlocking. */
@@ -118,8 +120,8 @@ static void notified_drop(hd_future *self) {
   hd_waker_drop(&old);
 }
 
-static const hd_future_vtable notified_vtable = {"hd_notify_notified", notified_poll,
-                                                 notified_drop, sizeof(hd_notify_notified)};
+static const hd_future_vtable notified_vtable = {"hd_notify_notified", notified_poll, notified_drop,
+                                                 sizeof(hd_notify_notified)};
 
 hd_future *hd_notify_notified_init(hd_notify_notified *f, hd_notify *n) {
   memset(f, 0, sizeof *f);

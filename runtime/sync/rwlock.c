@@ -3,10 +3,16 @@
  * readers arriving after a queued writer wait behind it. */
 #include "sync/waitq.h"
 
-void hd_rwlock_init(hd_rwlock *rw) { hd__sem_init(&rw->sem, HD_RWLOCK_MAX_READERS); }
-void hd_rwlock_destroy(hd_rwlock *rw) { hd__sem_destroy(&rw->sem); }
+void hd_rwlock_init(hd_rwlock *rw) {
+  hd__sem_init(&rw->sem, HD_RWLOCK_MAX_READERS);
+}
+void hd_rwlock_destroy(hd_rwlock *rw) {
+  hd__sem_destroy(&rw->sem);
+}
 
-static size_t mode_permits(bool write) { return write ? HD_RWLOCK_MAX_READERS : 1; }
+static size_t mode_permits(bool write) {
+  return write ? HD_RWLOCK_MAX_READERS : 1;
+}
 
 static int try_mode(hd_rwlock *rw, hd_rwlock_guard *guard, bool write) {
   if (!rw || !guard)
@@ -19,8 +25,12 @@ static int try_mode(hd_rwlock *rw, hd_rwlock_guard *guard, bool write) {
   return r;
 }
 
-int hd_rwlock_try_read(hd_rwlock *rw, hd_rwlock_guard *guard) { return try_mode(rw, guard, false); }
-int hd_rwlock_try_write(hd_rwlock *rw, hd_rwlock_guard *guard) { return try_mode(rw, guard, true); }
+int hd_rwlock_try_read(hd_rwlock *rw, hd_rwlock_guard *guard) {
+  return try_mode(rw, guard, false);
+}
+int hd_rwlock_try_write(hd_rwlock *rw, hd_rwlock_guard *guard) {
+  return try_mode(rw, guard, true);
+}
 
 void hd_rwlock_guard_release(hd_rwlock_guard *guard) {
   if (!guard || !guard->lock)

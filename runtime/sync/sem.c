@@ -15,7 +15,9 @@ void hd__sem_init(hd__sem *s, size_t permits) {
   s->queue.head = s->queue.tail = NULL;
 }
 
-void hd__sem_destroy(hd__sem *s) { pthread_mutex_destroy(&s->lock); }
+void hd__sem_destroy(hd__sem *s) {
+  pthread_mutex_destroy(&s->lock);
+}
 
 int hd__sem_try(hd__sem *s, size_t n) {
   int r;

@@ -1,12 +1,24 @@
 /* hd_semaphore: the FIFO semaphore core with a permit guard (heddle/sync.h). */
 #include "sync/waitq.h"
 
-void hd_semaphore_init(hd_semaphore *s, size_t permits) { hd__sem_init(&s->sem, permits); }
-void hd_semaphore_destroy(hd_semaphore *s) { hd__sem_destroy(&s->sem); }
-void hd_semaphore_release(hd_semaphore *s, size_t n) { hd__sem_release(&s->sem, n); }
-size_t hd_semaphore_available(hd_semaphore *s) { return hd__sem_available(&s->sem); }
-void hd_semaphore_close(hd_semaphore *s) { hd__sem_close(&s->sem); }
-bool hd_semaphore_is_closed(hd_semaphore *s) { return hd__sem_is_closed(&s->sem); }
+void hd_semaphore_init(hd_semaphore *s, size_t permits) {
+  hd__sem_init(&s->sem, permits);
+}
+void hd_semaphore_destroy(hd_semaphore *s) {
+  hd__sem_destroy(&s->sem);
+}
+void hd_semaphore_release(hd_semaphore *s, size_t n) {
+  hd__sem_release(&s->sem, n);
+}
+size_t hd_semaphore_available(hd_semaphore *s) {
+  return hd__sem_available(&s->sem);
+}
+void hd_semaphore_close(hd_semaphore *s) {
+  hd__sem_close(&s->sem);
+}
+bool hd_semaphore_is_closed(hd_semaphore *s) {
+  return hd__sem_is_closed(&s->sem);
+}
 
 int hd_semaphore_try_acquire(hd_semaphore *s, size_t n, hd_semaphore_permit *permit) {
   if (!s || !permit)
@@ -55,8 +67,8 @@ static void acquire_drop(hd_future *self) {
     hd__sem_cancel(&a->sem->sem, &a->w);
 }
 
-static const hd_future_vtable acquire_vtable = {"hd_semaphore_acquire", acquire_poll,
-                                                acquire_drop, sizeof(hd_semaphore_acquire)};
+static const hd_future_vtable acquire_vtable = {"hd_semaphore_acquire", acquire_poll, acquire_drop,
+                                                sizeof(hd_semaphore_acquire)};
 
 hd_future *hd_semaphore_acquire_init(hd_semaphore_acquire *a, hd_semaphore *s, size_t n,
                                      hd_semaphore_permit *permit) {

@@ -31,7 +31,9 @@ typedef struct hd__wake_batch {
   int n;
 } hd__wake_batch;
 
-static inline bool hd__wake_batch_full(const hd__wake_batch *b) { return b->n == HD__WAKE_BATCH; }
+static inline bool hd__wake_batch_full(const hd__wake_batch *b) {
+  return b->n == HD__WAKE_BATCH;
+}
 /* Moves *w (emptying it) into the batch, which must not be full. */
 void hd__wake_batch_take(hd__wake_batch *b, hd_waker *w);
 /* Wakes and empties the batch (no lock held). */

@@ -23,8 +23,12 @@ static void test_task_wake(void *d) {
   ((test_task *)d)->wakes++;
   ((test_task *)d)->clones--;
 }
-static void test_task_wake_by_ref(const void *d) { ((test_task *)d)->wakes++; }
-static void test_task_drop(void *d) { ((test_task *)d)->clones--; }
+static void test_task_wake_by_ref(const void *d) {
+  ((test_task *)d)->wakes++;
+}
+static void test_task_drop(void *d) {
+  ((test_task *)d)->clones--;
+}
 static const hd_waker_vtable test_task_vtable = {test_task_clone, test_task_wake,
                                                  test_task_wake_by_ref, test_task_drop};
 
@@ -36,6 +40,8 @@ static inline void test_task_init(test_task *t) {
   t->cx.waker = &t->base;
 }
 
-static inline hd_poll test_poll(hd_future *f, test_task *t) { return hd_future_poll(f, &t->cx); }
+static inline hd_poll test_poll(hd_future *f, test_task *t) {
+  return hd_future_poll(f, &t->cx);
+}
 
 #endif

@@ -292,7 +292,9 @@ static void test_mpsc_unbounded_grows_keeping_order(void **state) {
 
 HD_ASYNC_FN(producer, int, hd_mpsc_sender tx; uint32_t id; uint32_t i; uint32_t msg;
             hd_mpsc_send send;);
-static void producer_drop(hd_future *self) { hd_mpsc_sender_drop(&((producer *)self)->tx); }
+static void producer_drop(hd_future *self) {
+  hd_mpsc_sender_drop(&((producer *)self)->tx);
+}
 HD_ASYNC(producer, f, cx, producer_drop) {
   for (f->i = 0; f->i < PER_PRODUCER; f->i++) {
     f->msg = f->id << 20 | f->i;
@@ -307,9 +309,12 @@ HD_ASYNC_END(f)
 
 /* Spawns the producers (each with a cloned sender), drops its own sender,
  * then receives until HD_ECLOSED, checking per-producer order. */
-HD_ASYNC_FN(consumer, int, hd_mpsc_sender tx; hd_mpsc_receiver rx; uint32_t i; uint32_t msg;
-            uint32_t next[PRODUCERS]; long received; hd_join_handle *h[PRODUCERS];
-            union { hd_mpsc_recv recv; hd_join j; } c;);
+HD_ASYNC_FN(
+    consumer, int, hd_mpsc_sender tx; hd_mpsc_receiver rx; uint32_t i; uint32_t msg;
+    uint32_t next[PRODUCERS]; long received; hd_join_handle * h[PRODUCERS]; union {
+      hd_mpsc_recv recv;
+      hd_join j;
+    } c;);
 static void consumer_drop(hd_future *self) {
   consumer *f = (consumer *)self;
   hd_mpsc_sender_drop(&f->tx);

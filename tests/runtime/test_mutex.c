@@ -93,7 +93,7 @@ static void test_mutex_dropped_queued_lock_leaves_the_queue(void **state) {
   assert_int_equal(hd_mutex_try_lock(&m, &owner), 0);
   assert_int_equal(test_poll(hd_mutex_lock_init(&l1, &m, &g1), &t1), HD_PENDING);
   assert_int_equal(test_poll(hd_mutex_lock_init(&l2, &m, &g2), &t2), HD_PENDING);
-  hd_future_drop(&l1.hd); /* cancelled while queued */
+  hd_future_drop(&l1.hd);         /* cancelled while queued */
   assert_int_equal(t1.clones, 0); /* its stored waker was released */
   hd_mutex_guard_release(&owner);
   assert_int_equal(t1.wakes, 0);
@@ -144,8 +144,11 @@ static void test_mutex_null_arguments_complete_with_einval(void **state) {
 
 /* An async function that holds the guard across an await; its drop hook
  * releases the guard, so cancelling it while it holds the lock unlocks. */
-HD_ASYNC_FN(hold_across, int, hd_mutex *m; hd_notify *go; hd_mutex_guard guard;
-            union { hd_mutex_lock lock; hd_notify_notified wait; } c;);
+HD_ASYNC_FN(
+    hold_across, int, hd_mutex *m; hd_notify * go; hd_mutex_guard guard; union {
+      hd_mutex_lock lock;
+      hd_notify_notified wait;
+    } c;);
 static void hold_across_drop(hd_future *self) {
   hd_mutex_guard_release(&((hold_across *)self)->guard);
 }
@@ -195,9 +198,14 @@ static void test_mutex_dropping_owner_frame_unlocks(void **state) {
 
 /* Increments a plain int under the mutex, yielding while holding it every
  * few rounds so that other tasks queue up behind the guard. */
-HD_ASYNC_FN(incr_task, int, hd_mutex *m; long *counter; int i; long v; hd_mutex_guard guard;
-            union { hd_mutex_lock lock; hd_yield y; } c;);
-static void incr_task_drop(hd_future *self) { hd_mutex_guard_release(&((incr_task *)self)->guard); }
+HD_ASYNC_FN(
+    incr_task, int, hd_mutex *m; long *counter; int i; long v; hd_mutex_guard guard; union {
+      hd_mutex_lock lock;
+      hd_yield y;
+    } c;);
+static void incr_task_drop(hd_future *self) {
+  hd_mutex_guard_release(&((incr_task *)self)->guard);
+}
 HD_ASYNC(incr_task, f, cx, incr_task_drop) {
   for (f->i = 0; f->i < STRESS_ITERS; f->i++) {
     HD_AWAIT(f, cx, hd_mutex_lock_init(&f->c.lock, f->m, &f->guard));
@@ -211,7 +219,7 @@ HD_ASYNC(incr_task, f, cx, incr_task_drop) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(incr_main, int, hd_mutex *m; long *counter; int i; hd_join_handle *h[STRESS_TASKS];
+HD_ASYNC_FN(incr_main, int, hd_mutex *m; long *counter; int i; hd_join_handle * h[STRESS_TASKS];
             hd_join j;);
 HD_ASYNC(incr_main, f, cx, NULL) {
   for (f->i = 0; f->i < STRESS_TASKS; f->i++) {

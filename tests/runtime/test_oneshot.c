@@ -144,7 +144,9 @@ static void test_oneshot_invalid_arguments(void **state) {
 #define WORKERS 64
 
 HD_ASYNC_FN(replier, int, hd_oneshot_sender tx; int id; hd_yield y;);
-static void replier_drop(hd_future *self) { hd_oneshot_sender_drop(&((replier *)self)->tx); }
+static void replier_drop(hd_future *self) {
+  hd_oneshot_sender_drop(&((replier *)self)->tx);
+}
 HD_ASYNC(replier, f, cx, replier_drop) {
   HD_AWAIT(f, cx, hd_yield_init(&f->y));
   int v = f->id * 3;

@@ -43,8 +43,8 @@ static void test_rwlock_fifo_write_preferring(void **state) {
   assert_int_equal(hd_rwlock_try_read(&rw, &held), 0);
   for (int i = 0; i < 5; i++) {
     test_task_init(&t[i]);
-    hd_future *f = write[i] ? hd_rwlock_write_init(&l[i], &rw, &g[i])
-                            : hd_rwlock_read_init(&l[i], &rw, &g[i]);
+    hd_future *f =
+        write[i] ? hd_rwlock_write_init(&l[i], &rw, &g[i]) : hd_rwlock_read_init(&l[i], &rw, &g[i]);
     assert_int_equal(test_poll(f, &t[i]), HD_PENDING);
   }
   /* A new reader may not pass the queued writer, even though only readers
@@ -90,7 +90,7 @@ static void test_rwlock_dropped_queued_writer_admits_readers_behind(void **state
   assert_int_equal(hd_rwlock_try_read(&rw, &held), 0);
   assert_int_equal(test_poll(hd_rwlock_write_init(&lw, &rw, &gw), &tw), HD_PENDING);
   assert_int_equal(test_poll(hd_rwlock_read_init(&lr, &rw, &gr), &tr), HD_PENDING);
-  hd_future_drop(&lw.hd); /* the writer gives up */
+  hd_future_drop(&lw.hd);        /* the writer gives up */
   assert_int_equal(tr.wakes, 1); /* the reader behind it joins the reader inside */
   assert_int_equal(test_poll(&lr.hd, &tr), HD_READY);
   hd_rwlock_guard_release(&gr);
@@ -138,9 +138,14 @@ typedef struct shared {
   int torn; /* reads that saw a != b; under the read lock */
 } shared;
 
-HD_ASYNC_FN(rw_task, int, shared *s; int id; int i; hd_rwlock_guard guard;
-            union { hd_rwlock_lock lock; hd_yield y; } c;);
-static void rw_task_drop(hd_future *self) { hd_rwlock_guard_release(&((rw_task *)self)->guard); }
+HD_ASYNC_FN(
+    rw_task, int, shared *s; int id; int i; hd_rwlock_guard guard; union {
+      hd_rwlock_lock lock;
+      hd_yield y;
+    } c;);
+static void rw_task_drop(hd_future *self) {
+  hd_rwlock_guard_release(&((rw_task *)self)->guard);
+}
 HD_ASYNC(rw_task, f, cx, rw_task_drop) {
   for (f->i = 0; f->i < ITERS; f->i++) {
     if ((f->i + f->id) % 4 == 0) {
@@ -160,7 +165,7 @@ HD_ASYNC(rw_task, f, cx, rw_task_drop) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(rw_main, int, shared *s; int i; hd_join_handle *h[TASKS]; hd_join j;);
+HD_ASYNC_FN(rw_main, int, shared *s; int i; hd_join_handle * h[TASKS]; hd_join j;);
 HD_ASYNC(rw_main, f, cx, NULL) {
   for (f->i = 0; f->i < TASKS; f->i++) {
     rw_task t;

@@ -41,8 +41,7 @@ static void test_semaphore_large_head_blocks_smaller_behind(void **state) {
   test_task_init(&ts);
   assert_int_equal(test_poll(hd_semaphore_acquire_init(&a_big, &s, 3, &big), &tb), HD_PENDING);
   /* One permit is free, but the queue is FIFO: the small request waits. */
-  assert_int_equal(test_poll(hd_semaphore_acquire_init(&a_small, &s, 1, &small), &ts),
-                   HD_PENDING);
+  assert_int_equal(test_poll(hd_semaphore_acquire_init(&a_small, &s, 1, &small), &ts), HD_PENDING);
   assert_int_equal(hd_semaphore_try_acquire(&s, 1, &p), HD_EEMPTY); /* no barging */
   hd_semaphore_release(&s, 1);
   assert_int_equal(tb.wakes + ts.wakes, 0); /* 2 free, the head needs 3 */
@@ -68,8 +67,7 @@ static void test_semaphore_dropped_head_lets_smaller_through(void **state) {
   test_task_init(&tb);
   test_task_init(&ts);
   assert_int_equal(test_poll(hd_semaphore_acquire_init(&a_big, &s, 3, &big), &tb), HD_PENDING);
-  assert_int_equal(test_poll(hd_semaphore_acquire_init(&a_small, &s, 1, &small), &ts),
-                   HD_PENDING);
+  assert_int_equal(test_poll(hd_semaphore_acquire_init(&a_small, &s, 1, &small), &ts), HD_PENDING);
   hd_future_drop(&a_big.hd);
   assert_int_equal(ts.wakes, 1);
   assert_int_equal(test_poll(&a_small.hd, &ts), HD_READY);
@@ -130,8 +128,11 @@ typedef struct gauge {
   int inside, max_inside, done; /* atomics */
 } gauge;
 
-HD_ASYNC_FN(limited, int, hd_semaphore *s; gauge *g; int i; hd_semaphore_permit permit;
-            union { hd_semaphore_acquire acq; hd_yield y; } c;);
+HD_ASYNC_FN(
+    limited, int, hd_semaphore *s; gauge * g; int i; hd_semaphore_permit permit; union {
+      hd_semaphore_acquire acq;
+      hd_yield y;
+    } c;);
 static void limited_drop(hd_future *self) {
   hd_semaphore_permit_release(&((limited *)self)->permit);
 }
@@ -141,9 +142,8 @@ HD_ASYNC(limited, f, cx, limited_drop) {
     {
       int now = __atomic_add_fetch(&f->g->inside, 1, __ATOMIC_SEQ_CST);
       int max = __atomic_load_n(&f->g->max_inside, __ATOMIC_SEQ_CST);
-      while (now > max &&
-             !__atomic_compare_exchange_n(&f->g->max_inside, &max, now, false, __ATOMIC_SEQ_CST,
-                                          __ATOMIC_SEQ_CST))
+      while (now > max && !__atomic_compare_exchange_n(&f->g->max_inside, &max, now, false,
+                                                       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
         ;
     }
     HD_AWAIT(f, cx, hd_yield_init(&f->c.y));
@@ -155,7 +155,7 @@ HD_ASYNC(limited, f, cx, limited_drop) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(limit_main, int, hd_semaphore *s; gauge *g; int i; hd_join_handle *h[TASKS];
+HD_ASYNC_FN(limit_main, int, hd_semaphore *s; gauge * g; int i; hd_join_handle * h[TASKS];
             hd_join j;);
 HD_ASYNC(limit_main, f, cx, NULL) {
   for (f->i = 0; f->i < TASKS; f->i++) {
