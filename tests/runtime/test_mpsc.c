@@ -285,6 +285,25 @@ static void test_mpsc_unbounded_grows_keeping_order(void **state) {
   hd_mpsc_receiver_drop(&rx);
 }
 
+static void test_mpsc_unbounded_send_never_waits(void **state) {
+  hd_mpsc_sender tx;
+  hd_mpsc_receiver rx;
+  assert_int_equal(hd_mpsc_unbounded(sizeof(int), &tx, &rx), 0);
+  test_task t;
+  test_task_init(&t);
+  for (int i = 0; i < 100; i++) {
+    hd_mpsc_send s;
+    assert_int_equal(test_poll(hd_mpsc_send_init(&s, &tx, &i), &t), HD_READY);
+    assert_int_equal(s.out, 0);
+  }
+  assert_int_equal(hd_mpsc_receiver_len(&rx), 100);
+  assert_int_equal(t.clones, 0);
+  hd_mpsc_receiver_drop(&rx); /* discards the buffered messages */
+  int v = 0;
+  assert_int_equal(hd_mpsc_try_send(&tx, &v), HD_ECLOSED);
+  hd_mpsc_sender_drop(&tx);
+}
+
 /* ---- many producers on the executors ------------------------------------- */
 
 #define PRODUCERS 8
@@ -387,6 +406,7 @@ int main(void) {
       cmocka_unit_test(test_mpsc_receiver_drop_fails_queued_sends),
       cmocka_unit_test(test_mpsc_receiver_close_keeps_buffered),
       cmocka_unit_test(test_mpsc_unbounded_grows_keeping_order),
+      cmocka_unit_test(test_mpsc_unbounded_send_never_waits),
       cmocka_unit_test(test_mpsc_many_producers_bounded_multi_thread),
       cmocka_unit_test(test_mpsc_many_producers_unbounded_multi_thread),
       cmocka_unit_test(test_mpsc_many_producers_bounded_current_thread),

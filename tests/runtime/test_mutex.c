@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "heddle/combinators.h"
 #include "heddle/runtime.h"
 #include "heddle/sync.h"
 #include "sync_testing.h"
@@ -191,6 +192,25 @@ static void test_mutex_dropping_owner_frame_unlocks(void **state) {
   hd_mutex_guard_release(&g);
 }
 
+static void test_mutex_requeued_poll_updates_the_waker(void **state) {
+  hd_mutex m = HD_MUTEX_INITIALIZER;
+  hd_mutex_guard owner = {0}, g = {0};
+  hd_mutex_lock l;
+  test_task first, second; /* the same task polled by another worker's waker */
+  test_task_init(&first);
+  test_task_init(&second);
+  assert_int_equal(hd_mutex_try_lock(&m, &owner), 0);
+  assert_int_equal(test_poll(hd_mutex_lock_init(&l, &m, &g), &first), HD_PENDING);
+  assert_int_equal(test_poll(&l.hd, &second), HD_PENDING);
+  assert_int_equal(first.clones, 0); /* the stale waker was released */
+  assert_int_equal(second.clones, 1);
+  hd_mutex_guard_release(&owner);
+  assert_int_equal(first.wakes, 0);
+  assert_int_equal(second.wakes, 1); /* the latest waker is the one woken */
+  assert_int_equal(test_poll(&l.hd, &second), HD_READY);
+  hd_mutex_guard_release(&g);
+}
+
 /* ---- on the executors ---------------------------------------------------- */
 
 #define STRESS_TASKS 8
@@ -261,6 +281,79 @@ static void test_mutex_stress_current_thread(void **state) {
   check_counter(hd_runtime_new_current_thread());
 }
 
+/* Tasks race each lock against a yield: whenever the yield wins, the lock
+ * future is dropped, while queued or after it was handed the mutex. The
+ * counter must still equal the number of locks that were won, and nothing
+ * may hang. */
+HD_ASYNC_FN(
+    racer, int, hd_mutex *m; long *counter; long *won; int i; hd_mutex_guard guard; struct {
+      hd_mutex_lock lock;
+      hd_yield y;
+      hd_select sel;
+    } c;);
+static void racer_drop(hd_future *self) {
+  hd_mutex_guard_release(&((racer *)self)->guard);
+}
+HD_ASYNC(racer, f, cx, racer_drop) {
+  for (f->i = 0; f->i < STRESS_ITERS / 4; f->i++) {
+    HD_AWAIT(f, cx,
+             HD_SELECT(&f->c.sel, hd_mutex_lock_init(&f->c.lock, f->m, &f->guard),
+                       hd_yield_init(&f->c.y)));
+    if (f->c.sel.winner == 0) {
+      ++*f->counter;
+      ++*f->won;
+      hd_mutex_guard_release(&f->guard);
+    } else if (hd_mutex_guard_held(&f->guard)) {
+      HD_RETURN(f, -1); /* a dropped lock future must not leave a guard */
+    }
+  }
+  HD_RETURN(f, 0);
+}
+HD_ASYNC_END(f)
+
+HD_ASYNC_FN(racer_main, int, hd_mutex *m; long *counter; long won[STRESS_TASKS]; int i; int bad;
+            hd_join_handle * h[STRESS_TASKS]; hd_join j;);
+HD_ASYNC(racer_main, f, cx, NULL) {
+  for (f->i = 0; f->i < STRESS_TASKS; f->i++) {
+    racer t;
+    HD_ASYNC_INIT(&t, racer);
+    t.m = f->m;
+    t.counter = f->counter;
+    t.won = &f->won[f->i];
+    f->h[f->i] = hd_spawn(&t.hd);
+  }
+  for (f->i = 0; f->i < STRESS_TASKS; f->i++) {
+    HD_AWAIT(f, cx, hd_join_init(&f->j, f->h[f->i]));
+    if (((racer *)f->j.task)->out != 0)
+      f->bad++;
+    hd_join_handle_drop(f->h[f->i]);
+  }
+  HD_RETURN(f, f->bad);
+}
+HD_ASYNC_END(f)
+
+static void test_mutex_stress_cancelled_locks_multi_thread(void **state) {
+  hd_runtime *rt = hd_runtime_new_multi_thread(4);
+  assert_non_null(rt);
+  hd_mutex m = HD_MUTEX_INITIALIZER;
+  long counter = 0;
+  racer_main f;
+  HD_ASYNC_INIT(&f, racer_main);
+  f.m = &m;
+  f.counter = &counter;
+  assert_int_equal(hd_block_on(rt, &f.hd), 0);
+  assert_int_equal(f.out, 0);
+  long won = 0;
+  for (int i = 0; i < STRESS_TASKS; i++)
+    won += f.won[i];
+  assert_int_equal(counter, won);
+  assert_true(won > 0);
+  hd_mutex_guard g = {0};
+  assert_int_equal(hd_mutex_try_lock(&m, &g), 0); /* not leaked by any dropped future */
+  hd_mutex_guard_release(&g);
+  hd_runtime_free(rt);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mutex_try_lock_and_release),
@@ -270,8 +363,10 @@ int main(void) {
       cmocka_unit_test(test_mutex_dropped_granted_lock_passes_it_on),
       cmocka_unit_test(test_mutex_null_arguments_complete_with_einval),
       cmocka_unit_test(test_mutex_dropping_owner_frame_unlocks),
+      cmocka_unit_test(test_mutex_requeued_poll_updates_the_waker),
       cmocka_unit_test(test_mutex_stress_multi_thread),
       cmocka_unit_test(test_mutex_stress_current_thread),
+      cmocka_unit_test(test_mutex_stress_cancelled_locks_multi_thread),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -125,6 +125,33 @@ static void test_rwlock_dropped_granted_writer_passes_on(void **state) {
   hd_rwlock_guard_release(&held);
 }
 
+static void test_rwlock_writer_release_admits_many_readers(void **state) {
+  enum { N = 40 }; /* more than one wake batch */
+  hd_rwlock rw = HD_RWLOCK_INITIALIZER;
+  hd_rwlock_guard w = {0}, g[N], w2 = {0};
+  hd_rwlock_lock l[N], lw2;
+  test_task t, tw2;
+  test_task_init(&t);
+  test_task_init(&tw2);
+  assert_int_equal(hd_rwlock_try_write(&rw, &w), 0);
+  for (int i = 0; i < N; i++) {
+    g[i] = (hd_rwlock_guard){0};
+    assert_int_equal(test_poll(hd_rwlock_read_init(&l[i], &rw, &g[i]), &t), HD_PENDING);
+  }
+  assert_int_equal(test_poll(hd_rwlock_write_init(&lw2, &rw, &w2), &tw2), HD_PENDING);
+  hd_rwlock_guard_release(&w);
+  assert_int_equal(t.wakes, N); /* every reader, across several batches */
+  assert_int_equal(tw2.wakes, 0);
+  for (int i = 0; i < N; i++) {
+    assert_int_equal(test_poll(&l[i].hd, &t), HD_READY);
+    hd_rwlock_guard_release(&g[i]);
+  }
+  assert_int_equal(tw2.wakes, 1);
+  assert_int_equal(test_poll(&lw2.hd, &tw2), HD_READY);
+  hd_rwlock_guard_release(&w2);
+  assert_int_equal(t.clones + tw2.clones, 0);
+}
+
 /* ---- on the executors ---------------------------------------------------- */
 
 #define TASKS 8
@@ -208,6 +235,7 @@ int main(void) {
       cmocka_unit_test(test_rwlock_fifo_write_preferring),
       cmocka_unit_test(test_rwlock_dropped_queued_writer_admits_readers_behind),
       cmocka_unit_test(test_rwlock_dropped_granted_writer_passes_on),
+      cmocka_unit_test(test_rwlock_writer_release_admits_many_readers),
       cmocka_unit_test(test_rwlock_stress_multi_thread),
       cmocka_unit_test(test_rwlock_stress_current_thread),
   };
