@@ -1,0 +1,47 @@
+/* The fix of bad_spawn_loop_shared_counter: the shared counter is an
+ * _Atomic field updated with atomic_fetch_add (AtomicUsize in Arc). Good:
+ * atomic objects are never reported. */
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "heddle/heddle.h"
+
+typedef struct index_stats {
+  atomic_size_t processed;
+} index_stats;
+
+HD_ASYNC_FN(index_file, int, index_stats *st; int file; hd_yield io;);
+HD_ASYNC(index_file, f, cx, NULL) {
+  HD_AWAIT(f, cx, hd_yield_init(&f->io));
+  atomic_fetch_add_explicit(&f->st->processed, 1, memory_order_relaxed);
+  HD_RETURN(f, 0);
+}
+HD_ASYNC_END(f)
+
+HD_ASYNC_FN(indexer, int, index_stats *st; int i; hd_join_handle *h[8]; hd_join j;);
+HD_ASYNC(indexer, f, cx, NULL) {
+  for (f->i = 0; f->i < 8; f->i++) {
+    index_file t;
+    HD_ASYNC_INIT(&t, index_file);
+    t.st = f->st;
+    t.file = f->i;
+    f->h[f->i] = hd_spawn(&t.hd);
+  }
+  for (f->i = 0; f->i < 8; f->i++) {
+    HD_AWAIT(f, cx, hd_join_init(&f->j, f->h[f->i]));
+    hd_join_handle_drop(f->h[f->i]);
+  }
+  HD_RETURN(f, (int)atomic_load(&f->st->processed));
+}
+HD_ASYNC_END(f)
+
+int main(void) {
+  static index_stats st;
+  static indexer ix;
+  hd_runtime *rt = hd_runtime_new_multi_thread(4);
+  HD_ASYNC_INIT(&ix, indexer);
+  ix.st = &st;
+  hd_block_on(rt, &ix.hd);
+  hd_runtime_free(rt);
+  return 0;
+}
