@@ -1,0 +1,139 @@
+/* checks/lock_across_await.c - rule lock-across-await.
+ *
+ * Walks each function's lock states (summary/summary.h) and reports every
+ * (await, lock) pair where a lock of a non-async family may be held on
+ * entry to an await node, or to a call of a function whose summary may
+ * await. The primary location is the await (or the call); the witness path
+ * from the exploration gives the notes: where the lock was taken (directly,
+ * by a successful try, or inside a callee) and the await. A lock of an
+ * async family (the runtime's async mutex) never enters a lock state, so
+ * its guard may live across awaits. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/registry.h"
+#include "heddle/error.h"
+#include "ir/lockid.h"
+
+typedef struct reported {
+  int node, lock;
+} reported;
+
+static uint64_t bit(int i) { return (uint64_t)1 << i; }
+
+static const char *family_name(const hd__lock *l) { return l->family ? l->family->name : "lock"; }
+
+/* Index of the state whose node set `lock` on the way to state q. */
+static int acquiring_state(const hd__lflow *f, int q, int lock) {
+  while (q >= 0) {
+    int parent = f->v[q].parent;
+    if (parent >= 0 && (f->v[q].held & bit(lock)) && !(f->v[parent].held & bit(lock)))
+      return parent;
+    q = parent;
+  }
+  return -1;
+}
+
+/* Notes for the place the lock was taken. */
+static void note_acquire(const hd__check_ctx *cx, hd__function *fn, hd__finding *fd,
+                         const hd__node *an, const hd__lock *l, int lock) {
+  if (an->ev == HD__EV_ACQUIRE) {
+    if (an->via)
+      hd__finding_note(fd, an->loc, hd__strf("lock '%s' acquired here (%s succeeded)", l->display, an->via));
+    else
+      hd__finding_note(fd, an->loc,
+                       hd__strf("lock '%s' acquired here%s", l->display,
+                                an->mode == HD__MODE_SHARED ? " (shared)" : ""));
+    return;
+  }
+  const char *callee = an->callee ? strrchr(an->callee, ':') : NULL;
+  callee = callee ? callee + 1 : an->callee;
+  hd__finding_note(fd, an->loc,
+                   hd__strf("lock '%s' acquired in call to '%s', which returns holding it", l->display,
+                            callee ? callee : "?"));
+  const hd__summary *cs = hd__summary_of(cx->sums, an->callee);
+  for (int i = 0; cs && i < cs->nacquires; i++)
+    if (hd__lockflow_callee_lock(cx->prog, fn, an, cs->acquires[i].id, cs->acquires[i].family) == lock)
+      hd__finding_note(fd, cs->acquires[i].loc, hd__strf("'%s' takes the lock here", callee));
+}
+
+static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd__lflow *f, int q,
+                  int lock, const hd__summary *callee_sum, hd__findings *out) {
+  const hd__node *n = &fn->nodes[f->v[q].node];
+  const hd__lock *l = &fn->locks[lock];
+  const char *mode = "";
+  int aq = acquiring_state(f, q, lock);
+  const hd__node *an = aq >= 0 ? &fn->nodes[f->v[aq].node] : NULL;
+  if (an && an->ev == HD__EV_ACQUIRE && an->mode == HD__MODE_SHARED)
+    mode = ", shared";
+  char *msg;
+  const char *callee = n->callee ? strrchr(n->callee, ':') : NULL;
+  callee = callee ? callee + 1 : n->callee;
+  if (callee_sum)
+    msg = hd__strf("lock '%s' (%s%s) is held across a call to '%s', which may await", l->display,
+                   family_name(l), mode, callee);
+  else
+    msg = hd__strf("lock '%s' (%s%s) is held across an await", l->display, family_name(l), mode);
+  hd__finding *fd = hd__findings_add(out, rule, n->loc, msg);
+  if (!fd)
+    return HD_ENOMEM;
+  if (an)
+    note_acquire(cx, fn, fd, an, l, lock);
+  if (callee_sum) {
+    hd__finding_note(fd, n->loc, hd__strf("call to '%s' while '%s' is held", callee, l->display));
+    hd__finding_note(fd, callee_sum->await_loc, hd__strf("'%s' may suspend here", callee));
+  } else {
+    hd__finding_note(fd, n->loc, hd__strf("await while '%s' is held", l->display));
+  }
+  return 0;
+}
+
+static int check_function(const hd__check_ctx *cx, int rule, hd__function *fn, hd__findings *out) {
+  hd__lflow f;
+  int rc = hd__lockflow_run(cx->prog, fn, cx->sums, &f);
+  if (rc < 0)
+    return rc;
+  reported *done = NULL;
+  int ndone = 0;
+  for (int q = 0; rc == 0 && q < f.n; q++) {
+    const hd__node *n = &fn->nodes[f.v[q].node];
+    const hd__summary *cs = NULL;
+    if (n->ev == HD__EV_CALL) {
+      cs = hd__summary_of(cx->sums, n->callee);
+      if (!cs || !cs->may_await)
+        continue;
+    } else if (n->ev != HD__EV_AWAIT) {
+      continue;
+    }
+    for (int i = 0; rc == 0 && i < fn->nlocks && i < 64; i++) {
+      const hd__lock *l = &fn->locks[i];
+      if (!(f.v[q].held & bit(i)) || !l->family || l->family->kind == HD__LOCK_ASYNC)
+        continue;
+      bool seen = false;
+      for (int d = 0; d < ndone; d++)
+        seen |= done[d].node == f.v[q].node && done[d].lock == i;
+      if (seen)
+        continue;
+      reported *g = realloc(done, sizeof *g * (size_t)(ndone + 1));
+      if (!g) {
+        rc = HD_ENOMEM;
+        break;
+      }
+      done = g;
+      done[ndone++] = (reported){f.v[q].node, i};
+      rc = report(cx, rule, fn, &f, q, i, cs, out);
+    }
+  }
+  free(done);
+  hd__lflow_free(&f);
+  return rc;
+}
+
+int hd__check_lock_across_await(const hd__check_ctx *cx, int rule, hd__findings *out) {
+  for (int i = 0; i < hd__program_count(cx->prog); i++) {
+    int rc = check_function(cx, rule, hd__program_at(cx->prog, i), out);
+    if (rc < 0)
+      return rc;
+  }
+  return 0;
+}

@@ -1,0 +1,951 @@
+/* ir/build.c - CFG construction from libclang cursors (see build.h). */
+#include "ir/build.h"
+
+#include <search.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heddle/error.h"
+#include "ir/lockid.h"
+
+/* ---- cursor helpers ---------------------------------------------------- */
+
+typedef struct kids {
+  CXCursor *v;
+  int n, cap;
+} kids;
+
+static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData d) {
+  kids *k = d;
+  if (k->n == k->cap) {
+    int cap = k->cap ? k->cap * 2 : 8;
+    CXCursor *grown = realloc(k->v, sizeof *grown * (size_t)cap);
+    if (!grown)
+      return CXChildVisit_Break;
+    k->v = grown;
+    k->cap = cap;
+  }
+  k->v[k->n++] = c;
+  return CXChildVisit_Continue;
+}
+
+static kids children(CXCursor c) {
+  kids k = {NULL, 0, 0};
+  clang_visitChildren(c, collect, &k);
+  return k;
+}
+
+static bool is_code(CXCursor c) {
+  enum CXCursorKind k = clang_getCursorKind(c);
+  return clang_isExpression(k) || clang_isStatement(k);
+}
+
+static char *spelling(CXCursor c) {
+  CXString s = clang_getCursorSpelling(c);
+  char *out = strdup(clang_getCString(s));
+  clang_disposeString(s);
+  return out;
+}
+
+/* ---- builder state ----------------------------------------------------- */
+
+typedef struct label {
+  char *name;
+  int node;
+} label;
+
+typedef struct pending_goto {
+  char *name;
+  int from;
+} pending_goto;
+
+/* A local that holds the result of a try-lock call, waiting for the
+ * condition that tests it. */
+typedef struct try_var {
+  CXCursor var;
+  const hd__api_fn *api;
+  int lock;
+  hd__loc loc;
+} try_var;
+
+typedef struct switch_ctx {
+  int dispatch;
+  bool resume; /* the coroutine resume dispatch: cases are fall-through only */
+  bool has_default;
+} switch_ctx;
+
+/* What a callee means, cached per TU by name. */
+typedef struct callee_info {
+  char *name;
+  const hd__api_fn *api;
+  bool noreturn;
+  bool system;
+  bool is_static;
+} callee_info;
+
+typedef struct builder {
+  hd__program *prog;
+  const hd__model *model;
+  CXTranslationUnit tu;
+  const char *tu_file;
+  const char *resume_member;
+  void *callees; /* tsearch tree of callee_info */
+  hd__function *fn;
+  hd__lockid_ctx lctx;
+  int brk, cont;
+  switch_ctx *sw;
+  label *labels;
+  int nlabels, caplabels;
+  pending_goto *gotos;
+  int ngotos, capgotos;
+  try_var *tries;
+  int ntries, captries;
+  int built; /* functions added so far */
+} builder;
+
+static const char *intern_file(builder *b, CXFile file) {
+  if (!file)
+    return hd__program_intern(b->prog, "<unknown>");
+  CXString real = clang_File_tryGetRealPathName(file);
+  const char *r = clang_getCString(real);
+  const char *out;
+  if (r && *r) {
+    out = hd__program_intern(b->prog, r);
+  } else {
+    CXString name = clang_getFileName(file);
+    out = hd__program_intern(b->prog, clang_getCString(name));
+    clang_disposeString(name);
+  }
+  clang_disposeString(real);
+  return out;
+}
+
+/* Outermost macro expansion site of the start of c. */
+static hd__loc loc_of(builder *b, CXCursor c) {
+  CXSourceLocation sl = clang_getRangeStart(clang_getCursorExtent(c));
+  CXFile file;
+  unsigned line, col, off;
+  clang_getExpansionLocation(sl, &file, &line, &col, &off);
+  return (hd__loc){intern_file(b, file), (int)line, (int)col};
+}
+
+static int node(builder *b, hd__ev ev, hd__loc loc, int from) {
+  int n = hd__function_add_node(b->fn, ev, loc);
+  if (n >= 0)
+    hd__function_add_edge(b->fn, from, n);
+  return n;
+}
+
+static int join(builder *b, int x, int y, hd__loc loc) {
+  if (x < 0)
+    return y;
+  if (y < 0 || x == y)
+    return x;
+  int j = node(b, HD__EV_NONE, loc, x);
+  hd__function_add_edge(b->fn, y, j);
+  return j;
+}
+
+static bool grow(void **v, int *cap, int n, size_t elem) {
+  if (n < *cap)
+    return true;
+  int c = *cap ? *cap * 2 : 8;
+  void *g = realloc(*v, elem * (size_t)c);
+  if (!g)
+    return false;
+  *v = g;
+  *cap = c;
+  return true;
+}
+
+/* ---- callees ----------------------------------------------------------- */
+
+static int cmp_callee(const void *a, const void *b) {
+  return strcmp(((const callee_info *)a)->name, ((const callee_info *)b)->name);
+}
+
+static enum CXChildVisitResult find_annotation(CXCursor c, CXCursor parent, CXClientData d) {
+  void **out = d;
+  builder *b = out[0];
+  if (clang_getCursorKind(c) == CXCursor_AnnotateAttr) {
+    CXString s = clang_getCursorSpelling(c);
+    const hd__api_fn *api = hd__model_lookup_annotation(b->model, clang_getCString(s));
+    clang_disposeString(s);
+    if (api) {
+      out[1] = (void *)api;
+      return CXChildVisit_Break;
+    }
+  }
+  return CXChildVisit_Continue;
+}
+
+static const callee_info *callee_of(builder *b, CXCursor decl) {
+  callee_info key = {.name = spelling(decl)};
+  if (!key.name)
+    return NULL;
+  void **found = tfind(&key, &b->callees, cmp_callee);
+  if (found) {
+    free(key.name);
+    return *found;
+  }
+  callee_info *ci = calloc(1, sizeof *ci);
+  if (!ci) {
+    free(key.name);
+    return NULL;
+  }
+  ci->name = key.name;
+  ci->api = hd__model_lookup(b->model, ci->name);
+  if (!ci->api) {
+    void *ctx[2] = {b, NULL};
+    clang_visitChildren(decl, find_annotation, ctx);
+    ci->api = ctx[1];
+  }
+  CXString ts = clang_getTypeSpelling(clang_getCursorType(decl));
+  ci->noreturn = strstr(clang_getCString(ts), "noreturn") != NULL ||
+                 strcmp(ci->name, "__builtin_unreachable") == 0 ||
+                 (ci->api && ci->api->role == HD__ROLE_NORETURN);
+  clang_disposeString(ts);
+  ci->system = clang_Location_isInSystemHeader(clang_getCursorLocation(decl)) != 0;
+  ci->is_static = clang_Cursor_getStorageClass(decl) == CX_SC_Static;
+  if (!tsearch(ci, &b->callees, cmp_callee)) {
+    free(ci->name);
+    free(ci);
+    return NULL;
+  }
+  return ci;
+}
+
+static void free_callee(void *p) {
+  callee_info *ci = p;
+  free(ci->name);
+  free(ci);
+}
+
+/* The function key: external functions by name (they link across TUs),
+ * static ones qualified by their TU. */
+static const char *fn_key(builder *b, const char *name, bool is_static) {
+  if (!is_static)
+    return hd__program_intern(b->prog, name);
+  size_t n = strlen(b->tu_file) + strlen(name) + 2;
+  char *k = malloc(n);
+  if (!k)
+    return NULL;
+  snprintf(k, n, "%s:%s", b->tu_file, name);
+  const char *out = hd__program_intern(b->prog, k);
+  free(k);
+  return out;
+}
+
+/* The callee of a direct call, or NULL for calls through pointers. */
+static const callee_info *call_target(builder *b, CXCursor call) {
+  CXCursor decl = clang_getCursorReferenced(call);
+  if (clang_getCursorKind(decl) != CXCursor_FunctionDecl)
+    return NULL;
+  return callee_of(b, decl);
+}
+
+static bool lock_role(const hd__api_fn *api) {
+  return api && api->family_ref && api->family_ref->kind != HD__LOCK_ASYNC &&
+         (api->role == HD__ROLE_LOCK_ACQUIRE || api->role == HD__ROLE_LOCK_RELEASE ||
+          api->role == HD__ROLE_LOCK_TRY);
+}
+
+/* Lock index for the lock argument of a lock call, or -1. */
+static int lock_arg(builder *b, CXCursor call, const hd__api_fn *api) {
+  if ((int)api->lock_arg > clang_Cursor_getNumArguments(call))
+    return -1;
+  CXCursor arg = clang_Cursor_getArgument(call, api->lock_arg - 1);
+  char *id = hd__lockid_ptr(arg, &b->lctx);
+  char *text = hd__expr_text(arg);
+  int lock = -1;
+  if (id && text) {
+    const char *disp = text[0] == '&' ? text + 1 : text;
+    lock = hd__function_lock(b->fn, hd__program_intern(b->prog, id),
+                             hd__program_intern(b->prog, disp), api->family_ref);
+  }
+  free(id);
+  free(text);
+  return lock;
+}
+
+/* ---- expressions ------------------------------------------------------- */
+
+static int stmt(builder *b, CXCursor s, int cur);
+static int expr(builder *b, CXCursor e, int cur);
+static void cond(builder *b, CXCursor e, int cur, int *t, int *f);
+
+static int eval_children(builder *b, CXCursor e, int cur) {
+  kids k = children(e);
+  for (int i = 0; i < k.n; i++)
+    if (is_code(k.v[i]))
+      cur = expr(b, k.v[i], cur);
+  free(k.v);
+  return cur;
+}
+
+static void set_call_args(builder *b, int n, CXCursor call) {
+  int na = clang_Cursor_getNumArguments(call);
+  if (na <= 0)
+    return;
+  const char **args = calloc((size_t)na, sizeof *args);
+  if (!args)
+    return;
+  for (int i = 0; i < na; i++) {
+    CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);
+    CXType t = clang_getCanonicalType(clang_getCursorType(a));
+    if (t.kind != CXType_Pointer)
+      continue;
+    char *id = hd__lockid_ptr(a, &b->lctx);
+    if (id)
+      args[i] = hd__program_intern(b->prog, id);
+    free(id);
+  }
+  b->fn->nodes[n].args = args;
+  b->fn->nodes[n].nargs = na;
+}
+
+static int call(builder *b, CXCursor e, int cur) {
+  cur = eval_children(b, e, cur);
+  const callee_info *ci = call_target(b, e);
+  if (!ci)
+    return cur;
+  hd__loc loc = loc_of(b, e);
+  const hd__api_fn *api = ci->api;
+  int n = -1;
+  if (api && (api->role == HD__ROLE_AWAIT || api->role == HD__ROLE_SUSPENDING)) {
+    n = node(b, HD__EV_AWAIT, loc, cur);
+    if (n >= 0)
+      b->fn->nodes[n].callee = hd__program_intern(b->prog, ci->name);
+  } else if (lock_role(api) && api->role != HD__ROLE_LOCK_TRY) {
+    int lock = lock_arg(b, e, api);
+    if (lock >= 0) {
+      n = node(b, api->role == HD__ROLE_LOCK_ACQUIRE ? HD__EV_ACQUIRE : HD__EV_RELEASE, loc, cur);
+      if (n >= 0) {
+        b->fn->nodes[n].lock = lock;
+        b->fn->nodes[n].mode = api->mode;
+      }
+    }
+  } else if (!ci->system && !api) {
+    n = node(b, HD__EV_CALL, loc, cur);
+    if (n >= 0) {
+      b->fn->nodes[n].callee = fn_key(b, ci->name, ci->is_static);
+      set_call_args(b, n, e);
+    }
+  }
+  if (n >= 0)
+    cur = n;
+  if (ci->noreturn) {
+    if (n < 0)
+      node(b, HD__EV_NONE, loc, cur);
+    return -1;
+  }
+  return cur;
+}
+
+static try_var *find_try(builder *b, CXCursor ref) {
+  CXCursor decl = clang_getCursorReferenced(ref);
+  for (int i = b->ntries - 1; i >= 0; i--)
+    if (clang_equalCursors(b->tries[i].var, decl))
+      return &b->tries[i];
+  return NULL;
+}
+
+static void remember_try(builder *b, CXCursor var, const hd__api_fn *api, int lock, hd__loc loc) {
+  if (!grow((void **)&b->tries, &b->captries, b->ntries, sizeof *b->tries))
+    return;
+  b->tries[b->ntries++] = (try_var){var, api, lock, loc};
+}
+
+/* If e is a call of a try-lock function, its pack entry. */
+static const hd__api_fn *try_call(builder *b, CXCursor e) {
+  e = hd__cursor_strip(e);
+  if (clang_getCursorKind(e) != CXCursor_CallExpr)
+    return NULL;
+  const callee_info *ci = call_target(b, e);
+  return ci && lock_role(ci->api) && ci->api->role == HD__ROLE_LOCK_TRY ? ci->api : NULL;
+}
+
+/* `v = trylock(...)`: evaluates the call and remembers v for a later test. */
+static bool assign_try(builder *b, CXCursor var, CXCursor rhs, int *cur) {
+  const hd__api_fn *api = try_call(b, rhs);
+  if (!api)
+    return false;
+  CXCursor c = hd__cursor_strip(rhs);
+  *cur = eval_children(b, c, *cur);
+  int lock = lock_arg(b, c, api);
+  if (lock >= 0)
+    remember_try(b, var, api, lock, loc_of(b, c));
+  return true;
+}
+
+static int binop(builder *b, CXCursor e, int cur) {
+  enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
+  if (op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr) {
+    int t, f;
+    cond(b, e, cur, &t, &f);
+    return join(b, t, f, loc_of(b, e));
+  }
+  kids k = children(e);
+  if (k.n == 2 && op == CXBinaryOperator_Assign) {
+    CXCursor lhs = hd__cursor_strip(k.v[0]);
+    if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
+        assign_try(b, clang_getCursorReferenced(lhs), k.v[1], &cur)) {
+      free(k.v);
+      return cur;
+    }
+  }
+  for (int i = 0; i < k.n; i++)
+    if (is_code(k.v[i]))
+      cur = expr(b, k.v[i], cur);
+  free(k.v);
+  return cur;
+}
+
+static int expr(builder *b, CXCursor e, int cur) {
+  switch (clang_getCursorKind(e)) {
+  case CXCursor_CallExpr:
+    return call(b, e, cur);
+  case CXCursor_BinaryOperator:
+    return binop(b, e, cur);
+  case CXCursor_ConditionalOperator: {
+    kids k = children(e);
+    if (k.n != 3) {
+      free(k.v);
+      return eval_children(b, e, cur);
+    }
+    int t, f;
+    cond(b, k.v[0], cur, &t, &f);
+    t = expr(b, k.v[1], t);
+    f = expr(b, k.v[2], f);
+    free(k.v);
+    return join(b, t, f, loc_of(b, e));
+  }
+  case CXCursor_UnaryExpr: /* sizeof, _Alignof: not evaluated */
+    return cur;
+  case CXCursor_StmtExpr: {
+    kids k = children(e);
+    for (int i = 0; i < k.n; i++)
+      cur = stmt(b, k.v[i], cur);
+    free(k.v);
+    return cur;
+  }
+  default:
+    return eval_children(b, e, cur);
+  }
+}
+
+/* ---- conditions -------------------------------------------------------- */
+
+static bool const_int(CXCursor e, long long *v) {
+  CXEvalResult r = clang_Cursor_Evaluate(e);
+  if (!r)
+    return false;
+  bool ok = clang_EvalResult_getKind(r) == CXEval_Int;
+  if (ok)
+    *v = clang_EvalResult_getAsLongLong(r);
+  clang_EvalResult_dispose(r);
+  return ok;
+}
+
+/* A two-way branch after `cur`: *t and *f are fresh nodes on each side. */
+static void branch(builder *b, hd__loc loc, int cur, int *t, int *f) {
+  if (cur < 0) {
+    *t = *f = -1;
+    return;
+  }
+  int br = node(b, HD__EV_BRANCH, loc, cur);
+  *t = node(b, HD__EV_NONE, loc, br);
+  *f = node(b, HD__EV_NONE, loc, br);
+}
+
+/* The try-lock being tested by e (a call, a variable holding its result
+ * or an assignment of one), evaluating what it must; NULL if e is not one.
+ * *truthy says whether the test is "result != 0". */
+static bool try_test(builder *b, CXCursor e, int *cur, const hd__api_fn **api, int *lock,
+                     hd__loc *loc) {
+  e = hd__cursor_strip(e);
+  enum CXCursorKind k = clang_getCursorKind(e);
+  if (k == CXCursor_CallExpr && (*api = try_call(b, e))) {
+    *cur = eval_children(b, e, *cur);
+    *lock = lock_arg(b, e, *api);
+    *loc = loc_of(b, e);
+    return *lock >= 0;
+  }
+  if (k == CXCursor_DeclRefExpr) {
+    try_var *tv = find_try(b, e);
+    if (!tv)
+      return false;
+    *api = tv->api;
+    *lock = tv->lock;
+    *loc = tv->loc;
+    return true;
+  }
+  if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Assign) {
+    kids ch = children(e);
+    bool ok = false;
+    if (ch.n == 2 && (*api = try_call(b, ch.v[1]))) {
+      CXCursor c = hd__cursor_strip(ch.v[1]);
+      *cur = eval_children(b, c, *cur);
+      *lock = lock_arg(b, c, *api);
+      *loc = loc_of(b, c);
+      CXCursor lhs = hd__cursor_strip(ch.v[0]);
+      if (*lock >= 0 && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr)
+        remember_try(b, clang_getCursorReferenced(lhs), *api, *lock, *loc);
+      ok = *lock >= 0;
+    }
+    free(ch.v);
+    return ok;
+  }
+  return false;
+}
+
+/* Adds the acquisition of a successful try on the edge leaving `side`. */
+static int acquire_on(builder *b, int side, const hd__api_fn *api, int lock, hd__loc loc) {
+  if (side < 0)
+    return side;
+  int n = node(b, HD__EV_ACQUIRE, loc, side);
+  if (n >= 0) {
+    b->fn->nodes[n].lock = lock;
+    b->fn->nodes[n].mode = api->mode;
+    b->fn->nodes[n].via = api->name;
+  }
+  return n;
+}
+
+/* Tests of a try-lock: `T`, `!T` (handled by cond), `T == K`, `T != K`. */
+static bool try_cond(builder *b, CXCursor e, int cur, int *t, int *f) {
+  const hd__api_fn *api;
+  int lock;
+  hd__loc loc;
+  bool truthy = true; /* the true branch means "result != 0" */
+  int c = cur;
+  CXCursor s = hd__cursor_strip(e);
+  if (try_test(b, s, &c, &api, &lock, &loc)) {
+    truthy = true;
+  } else if (clang_getCursorKind(s) == CXCursor_BinaryOperator) {
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(s);
+    if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE)
+      return false;
+    kids ch = children(s);
+    long long k = 0;
+    bool ok = false;
+    if (ch.n == 2) {
+      int side = const_int(ch.v[1], &k) ? 0 : const_int(ch.v[0], &k) ? 1 : -1;
+      if (side >= 0 && try_test(b, ch.v[side], &c, &api, &lock, &loc)) {
+        ok = true;
+        /* "T == 0" is true when the result is zero; "T == K" (K != 0)
+         * when it is nonzero (for a try, any nonzero value is the same). */
+        truthy = (k != 0) == (op == CXBinaryOperator_EQ);
+      }
+    }
+    free(ch.v);
+    if (!ok)
+      return false;
+  } else {
+    return false;
+  }
+  hd__loc bl = loc_of(b, e);
+  branch(b, bl, c, t, f);
+  bool success_when_true = (api->success == HD__SUCCESS_NONZERO) == truthy;
+  if (success_when_true)
+    *t = acquire_on(b, *t, api, lock, loc);
+  else
+    *f = acquire_on(b, *f, api, lock, loc);
+  return true;
+}
+
+static void cond(builder *b, CXCursor e, int cur, int *t, int *f) {
+  CXCursor s = hd__cursor_strip(e);
+  enum CXCursorKind k = clang_getCursorKind(s);
+  long long v;
+  if (k != CXCursor_CallExpr && const_int(s, &v)) {
+    *t = v ? cur : -1;
+    *f = v ? -1 : cur;
+    return;
+  }
+  if (k == CXCursor_BinaryOperator) {
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(s);
+    if (op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr) {
+      kids ch = children(s);
+      if (ch.n == 2) {
+        int lt, lf, rt, rf;
+        cond(b, ch.v[0], cur, &lt, &lf);
+        if (op == CXBinaryOperator_LAnd) {
+          cond(b, ch.v[1], lt, &rt, &rf);
+          *t = rt;
+          *f = join(b, lf, rf, loc_of(b, s));
+        } else {
+          cond(b, ch.v[1], lf, &rt, &rf);
+          *t = join(b, lt, rt, loc_of(b, s));
+          *f = rf;
+        }
+        free(ch.v);
+        return;
+      }
+      free(ch.v);
+    }
+  }
+  if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_LNot) {
+    kids ch = children(s);
+    if (ch.n == 1) {
+      cond(b, ch.v[0], cur, f, t);
+      free(ch.v);
+      return;
+    }
+    free(ch.v);
+  }
+  if (try_cond(b, s, cur, t, f))
+    return;
+  int c = expr(b, e, cur);
+  branch(b, loc_of(b, e), c, t, f);
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+/* Which children of a for statement are init, cond and inc: libclang
+ * leaves out the missing ones, so they are placed by the semicolons. */
+static void for_parts(builder *b, CXCursor s, kids *k, int *init, int *cnd, int *inc) {
+  *init = *cnd = *inc = -1;
+  CXToken *toks;
+  unsigned n;
+  clang_tokenize(b->tu, clang_getCursorExtent(s), &toks, &n);
+  unsigned semi[2] = {0, 0};
+  int nsemi = 0, depth = 0;
+  for (unsigned i = 0; i < n && nsemi < 2; i++) {
+    CXString sp = clang_getTokenSpelling(b->tu, toks[i]);
+    const char *t = clang_getCString(sp);
+    if (strcmp(t, "(") == 0)
+      depth++;
+    else if (strcmp(t, ")") == 0)
+      depth--;
+    else if (strcmp(t, ";") == 0 && depth == 1) {
+      CXSourceLocation l = clang_getTokenLocation(b->tu, toks[i]);
+      clang_getFileLocation(l, NULL, NULL, NULL, &semi[nsemi++]);
+    }
+    clang_disposeString(sp);
+  }
+  clang_disposeTokens(b->tu, toks, n);
+  for (int i = 0; i + 1 < k->n; i++) {
+    unsigned off;
+    clang_getFileLocation(clang_getRangeStart(clang_getCursorExtent(k->v[i])), NULL, NULL, NULL,
+                          &off);
+    if (nsemi < 2)
+      continue;
+    if (off < semi[0])
+      *init = i;
+    else if (off < semi[1])
+      *cnd = i;
+    else
+      *inc = i;
+  }
+}
+
+static int loop_stmt(builder *b, CXCursor s, int cur, enum CXCursorKind kind) {
+  kids k = children(s);
+  hd__loc loc = loc_of(b, s);
+  int saved_brk = b->brk, saved_cont = b->cont;
+  int out = node(b, HD__EV_NONE, loc, -1);
+  int result = -1;
+  if (k.n == 0)
+    goto done;
+  if (kind == CXCursor_WhileStmt && k.n == 2) {
+    int head = node(b, HD__EV_NONE, loc, cur);
+    int t, f;
+    cond(b, k.v[0], head, &t, &f);
+    b->brk = out;
+    b->cont = head;
+    hd__function_add_edge(b->fn, stmt(b, k.v[1], t), head);
+    hd__function_add_edge(b->fn, f, out);
+  } else if (kind == CXCursor_DoStmt && k.n == 2) {
+    int head = node(b, HD__EV_NONE, loc, cur);
+    int test = node(b, HD__EV_NONE, loc_of(b, k.v[1]), -1);
+    b->brk = out;
+    b->cont = test;
+    hd__function_add_edge(b->fn, stmt(b, k.v[0], head), test);
+    int t, f;
+    cond(b, k.v[1], test, &t, &f);
+    hd__function_add_edge(b->fn, t, head);
+    hd__function_add_edge(b->fn, f, out);
+  } else if (kind == CXCursor_ForStmt) {
+    int init, cnd, inc;
+    for_parts(b, s, &k, &init, &cnd, &inc);
+    if (init >= 0)
+      cur = stmt(b, k.v[init], cur);
+    int head = node(b, HD__EV_NONE, loc, cur);
+    int t = head, f = -1;
+    if (cnd >= 0)
+      cond(b, k.v[cnd], head, &t, &f);
+    int step = node(b, HD__EV_NONE, loc, -1);
+    b->brk = out;
+    b->cont = step;
+    hd__function_add_edge(b->fn, stmt(b, k.v[k.n - 1], t), step);
+    int after = inc >= 0 ? expr(b, k.v[inc], step) : step;
+    hd__function_add_edge(b->fn, after, head);
+    hd__function_add_edge(b->fn, f, out);
+  }
+  result = out;
+done:
+  b->brk = saved_brk;
+  b->cont = saved_cont;
+  free(k.v);
+  return result;
+}
+
+/* True when s is the coroutine resume dispatch: a switch written by a
+ * macro on the frame's resume member. */
+static bool is_resume_switch(builder *b, CXCursor s, CXCursor c) {
+  if (!b->resume_member)
+    return false;
+  CXCursor m = hd__cursor_strip(c);
+  if (clang_getCursorKind(m) != CXCursor_MemberRefExpr)
+    return false;
+  CXString sp = clang_getCursorSpelling(m);
+  bool named = strcmp(clang_getCString(sp), b->resume_member) == 0;
+  clang_disposeString(sp);
+  if (!named)
+    return false;
+  CXSourceLocation l = clang_getCursorLocation(s);
+  CXFile f1, f2;
+  unsigned o1, o2;
+  clang_getExpansionLocation(l, &f1, NULL, NULL, &o1);
+  clang_getSpellingLocation(l, &f2, NULL, NULL, &o2);
+  return !clang_File_isEqual(f1, f2) || o1 != o2;
+}
+
+static int switch_stmt(builder *b, CXCursor s, int cur) {
+  kids k = children(s);
+  if (k.n < 2) {
+    free(k.v);
+    return cur;
+  }
+  hd__loc loc = loc_of(b, s);
+  switch_ctx sw = {-1, is_resume_switch(b, s, k.v[0]), false};
+  switch_ctx *saved_sw = b->sw;
+  int saved_brk = b->brk;
+  int out = node(b, HD__EV_NONE, loc, -1);
+  int body_in;
+  if (sw.resume) {
+    body_in = cur; /* entry goes to `case 0`, the top of the body */
+  } else {
+    cur = expr(b, k.v[0], cur);
+    sw.dispatch = node(b, HD__EV_NONE, loc, cur);
+    body_in = -1;
+  }
+  b->sw = &sw;
+  b->brk = out;
+  hd__function_add_edge(b->fn, stmt(b, k.v[k.n - 1], body_in), out);
+  if (!sw.resume && !sw.has_default)
+    hd__function_add_edge(b->fn, sw.dispatch, out);
+  b->sw = saved_sw;
+  b->brk = saved_brk;
+  free(k.v);
+  return out;
+}
+
+static int case_stmt(builder *b, CXCursor s, int cur, bool is_default) {
+  kids k = children(s);
+  int n = node(b, HD__EV_NONE, loc_of(b, s), cur);
+  if (b->sw && !b->sw->resume)
+    hd__function_add_edge(b->fn, b->sw->dispatch, n);
+  if (b->sw && is_default)
+    b->sw->has_default = true;
+  int out = k.n ? stmt(b, k.v[k.n - 1], n) : n;
+  free(k.v);
+  return out;
+}
+
+static int decl_stmt(builder *b, CXCursor s, int cur) {
+  kids vars = children(s);
+  for (int i = 0; i < vars.n; i++) {
+    if (clang_getCursorKind(vars.v[i]) != CXCursor_VarDecl)
+      continue;
+    kids k = children(vars.v[i]);
+    for (int j = 0; j < k.n; j++) {
+      if (!is_code(k.v[j]))
+        continue;
+      if (!assign_try(b, vars.v[i], k.v[j], &cur))
+        cur = expr(b, k.v[j], cur);
+    }
+    free(k.v);
+  }
+  free(vars.v);
+  return cur;
+}
+
+static int stmt(builder *b, CXCursor s, int cur) {
+  enum CXCursorKind kind = clang_getCursorKind(s);
+  switch (kind) {
+  case CXCursor_CompoundStmt: {
+    kids k = children(s);
+    for (int i = 0; i < k.n; i++)
+      cur = stmt(b, k.v[i], cur);
+    free(k.v);
+    return cur;
+  }
+  case CXCursor_IfStmt: {
+    kids k = children(s);
+    int out = cur;
+    if (k.n >= 2) {
+      int t, f;
+      cond(b, k.v[0], cur, &t, &f);
+      t = stmt(b, k.v[1], t);
+      if (k.n >= 3)
+        f = stmt(b, k.v[2], f);
+      out = join(b, t, f, loc_of(b, s));
+    }
+    free(k.v);
+    return out;
+  }
+  case CXCursor_WhileStmt:
+  case CXCursor_DoStmt:
+  case CXCursor_ForStmt:
+    return loop_stmt(b, s, cur, kind);
+  case CXCursor_SwitchStmt:
+    return switch_stmt(b, s, cur);
+  case CXCursor_CaseStmt:
+    return case_stmt(b, s, cur, false);
+  case CXCursor_DefaultStmt:
+    return case_stmt(b, s, cur, true);
+  case CXCursor_LabelStmt: {
+    int n = node(b, HD__EV_NONE, loc_of(b, s), cur);
+    if (grow((void **)&b->labels, &b->caplabels, b->nlabels, sizeof *b->labels))
+      b->labels[b->nlabels++] = (label){spelling(s), n};
+    kids k = children(s);
+    int out = k.n ? stmt(b, k.v[k.n - 1], n) : n;
+    free(k.v);
+    return out;
+  }
+  case CXCursor_GotoStmt: {
+    kids k = children(s);
+    if (k.n >= 1 && grow((void **)&b->gotos, &b->capgotos, b->ngotos, sizeof *b->gotos))
+      b->gotos[b->ngotos++] = (pending_goto){spelling(k.v[0]), cur};
+    free(k.v);
+    return -1;
+  }
+  case CXCursor_IndirectGotoStmt:
+    hd__function_add_edge(b->fn, eval_children(b, s, cur), b->fn->exit);
+    return -1;
+  case CXCursor_BreakStmt:
+    hd__function_add_edge(b->fn, cur, b->brk);
+    return -1;
+  case CXCursor_ContinueStmt:
+    hd__function_add_edge(b->fn, cur, b->cont);
+    return -1;
+  case CXCursor_ReturnStmt: {
+    int n = node(b, HD__EV_NONE, loc_of(b, s), eval_children(b, s, cur));
+    hd__function_add_edge(b->fn, n, b->fn->exit);
+    return -1;
+  }
+  case CXCursor_DeclStmt:
+    return decl_stmt(b, s, cur);
+  case CXCursor_NullStmt:
+  case CXCursor_GCCAsmStmt:
+    return cur;
+  default:
+    if (clang_isExpression(kind))
+      return expr(b, s, cur);
+    if (clang_isStatement(kind)) { /* attributed statements and the like */
+      kids k = children(s);
+      for (int i = 0; i < k.n; i++)
+        cur = stmt(b, k.v[i], cur);
+      free(k.v);
+    }
+    return cur;
+  }
+}
+
+/* ---- functions --------------------------------------------------------- */
+
+static void reset_body_state(builder *b) {
+  for (int i = 0; i < b->nlabels; i++)
+    free(b->labels[i].name);
+  for (int i = 0; i < b->ngotos; i++)
+    free(b->gotos[i].name);
+  b->nlabels = b->ngotos = b->ntries = 0;
+  b->brk = b->cont = -1;
+  b->sw = NULL;
+}
+
+static int build_function(builder *b, CXCursor fdecl) {
+  kids k = children(fdecl);
+  CXCursor body = clang_getNullCursor();
+  for (int i = 0; i < k.n; i++)
+    if (clang_getCursorKind(k.v[i]) == CXCursor_CompoundStmt)
+      body = k.v[i];
+  free(k.v);
+  if (clang_Cursor_isNull(body))
+    return 0;
+  char *name = spelling(fdecl);
+  if (!name)
+    return HD_ENOMEM;
+  bool is_static = clang_Cursor_getStorageClass(fdecl) == CX_SC_Static;
+  hd__loc loc = loc_of(b, fdecl);
+  hd__function *fn = hd__function_new(fn_key(b, name, is_static), hd__program_intern(b->prog, name),
+                                      loc, is_static);
+  if (!fn) {
+    free(name);
+    return HD_ENOMEM;
+  }
+  int np = clang_Cursor_getNumArguments(fdecl);
+  CXCursor *params = np > 0 ? calloc((size_t)np, sizeof *params) : NULL;
+  fn->params = np > 0 ? calloc((size_t)np, sizeof *fn->params) : NULL;
+  for (int i = 0; params && i < np; i++) {
+    params[i] = clang_Cursor_getArgument(fdecl, (unsigned)i);
+    char *pn = spelling(params[i]);
+    if (fn->params && pn)
+      fn->params[fn->nparams++] = hd__program_intern(b->prog, pn);
+    free(pn);
+  }
+  b->fn = fn;
+  b->lctx = (hd__lockid_ctx){fdecl, name, params, params ? np : 0};
+  reset_body_state(b);
+  fn->exit = node(b, HD__EV_NONE, loc_of(b, body), -1);
+  int end = stmt(b, body, 0);
+  hd__function_add_edge(fn, end, fn->exit);
+  for (int i = 0; i < b->ngotos; i++) {
+    int target = fn->exit;
+    for (int j = 0; j < b->nlabels; j++)
+      if (strcmp(b->labels[j].name, b->gotos[i].name) == 0)
+        target = b->labels[j].node;
+    hd__function_add_edge(fn, b->gotos[i].from, target);
+  }
+  reset_body_state(b);
+  free(params);
+  free(name);
+  b->fn = NULL;
+  int rc = hd__program_add(b->prog, fn);
+  if (rc < 0) {
+    hd__function_free(fn);
+    return rc;
+  }
+  b->built++;
+  return 1;
+}
+
+static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientData d) {
+  builder *b = d;
+  if (clang_getCursorKind(c) == CXCursor_FunctionDecl && clang_isCursorDefinition(c) &&
+      !clang_Location_isInSystemHeader(clang_getCursorLocation(c))) {
+    int rc = build_function(b, c);
+    if (rc < 0)
+      return CXChildVisit_Break;
+  }
+  return CXChildVisit_Continue;
+}
+
+int hd__ir_build_tu(hd__program *prog, const hd__model *model, CXTranslationUnit tu) {
+  builder b = {.prog = prog, .model = model, .tu = tu, .brk = -1, .cont = -1};
+  CXString main_name = clang_getTranslationUnitSpelling(tu);
+  b.tu_file = hd__program_intern(prog, clang_getCString(main_name));
+  clang_disposeString(main_name);
+  b.resume_member = hd__model_resume_member(model);
+  clang_visitChildren(clang_getTranslationUnitCursor(tu), top_level, &b);
+  reset_body_state(&b);
+  free(b.labels);
+  free(b.gotos);
+  free(b.tries);
+  tdestroy(b.callees, free_callee);
+  return b.tu_file ? b.built : HD_ENOMEM;
+}

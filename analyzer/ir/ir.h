@@ -1,0 +1,114 @@
+/* ir/ir.h - the program as the checks see it: functions as CFGs of events.
+ *
+ * The IR outlives the libclang TUs it was built from: every string is owned
+ * by the program (interned in hd__program_intern), so summaries and checks
+ * run over all TUs after the parse workers have disposed of theirs.
+ *
+ * A function's CFG is an array of nodes; node 0 is the entry, `exit` is the
+ * single exit (every return and the end of the body lead there). A node
+ * carries at most one event:
+ *   ACQUIRE/RELEASE  a lock (index into fn->locks) taken or released;
+ *   AWAIT            the task may suspend here; the coroutine's resume
+ *                    dispatch is gone, so this is an ordinary node whose
+ *                    successors are the suspend edge (the `return
+ *                    HD_PENDING` path) and the resume edge;
+ *   CALL             a direct call of a function that may be defined in the
+ *                    program (its summary decides what it does);
+ *   BRANCH           a two-way condition: succ[0] true, succ[1] false;
+ *   NONE             plain flow (labels, joins, statements without events).
+ * A call that does not return has no successor.
+ *
+ * Lock identity is the canonical text of the pointer to the lock (see
+ * ir/lockid.h), so `&f->mu` and `&(*f).mu` are one lock. Parameter-rooted
+ * locks are written `$N` (argument N, 0-based) so a callee's summary can be
+ * applied at each call site; caller-local roots start with '%'.
+ *
+ * Ownership: hd__program owns functions, nodes and strings; nothing is
+ * shared between programs. Parse workers build functions on their own and
+ * hand them over with hd__program_add (which, like hd__program_intern,
+ * takes the program's mutex); after the parse the program is read-only
+ * except for the summaries.
+ */
+#ifndef HEDDLE_ANALYZER_IR_H
+#define HEDDLE_ANALYZER_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/model.h"
+
+typedef struct hd__loc {
+  const char *file; /* interned, absolute */
+  int line, col;    /* 1-based; col in bytes */
+} hd__loc;
+
+typedef enum hd__ev {
+  HD__EV_NONE,
+  HD__EV_ACQUIRE,
+  HD__EV_RELEASE,
+  HD__EV_AWAIT,
+  HD__EV_CALL,
+  HD__EV_BRANCH,
+} hd__ev;
+
+typedef struct hd__lock {
+  const char *id;      /* canonical pointer text, interned */
+  const char *display; /* source text of the argument, for messages */
+  const hd__lock_family *family;
+} hd__lock;
+
+typedef struct hd__node {
+  hd__ev ev;
+  hd__loc loc;
+  int lock;             /* ACQUIRE/RELEASE: index into fn->locks */
+  hd__lock_mode mode;   /* ACQUIRE */
+  const char *callee;   /* CALL, AWAIT: the callee's function key */
+  const char *via;      /* ACQUIRE from a try: "pthread_mutex_trylock" etc. */
+  const char **args;    /* CALL: canonical pointer text of each argument */
+  int nargs;
+  int *succ;
+  int nsucc, capsucc;
+} hd__node;
+
+typedef struct hd__function {
+  const char *key;  /* "name", or "file:name" for static functions */
+  const char *name;
+  hd__loc loc;
+  bool is_static;
+  const char **params; /* parameter names, for messages */
+  int nparams;
+  hd__node *nodes;
+  int nnodes, capnodes;
+  int exit;
+  hd__lock *locks;
+  int nlocks, caplocks;
+} hd__function;
+
+typedef struct hd__program hd__program;
+
+hd__program *hd__program_new(void);
+void hd__program_free(hd__program *p);
+/* A program-owned copy of s (equal strings share one copy); thread-safe.
+ * Returns NULL only when out of memory. */
+const char *hd__program_intern(hd__program *p, const char *s);
+/* Hands fn to the program (thread-safe). */
+int hd__program_add(hd__program *p, hd__function *fn);
+/* Sorts the functions by key (then file, line): call once after the parse;
+ * makes the order and hd__program_find deterministic. */
+void hd__program_index(hd__program *p);
+int hd__program_count(const hd__program *p);
+hd__function *hd__program_at(const hd__program *p, int i);
+/* The definition with `key`, or NULL (the first in index order). */
+hd__function *hd__program_find(const hd__program *p, const char *key);
+
+/* A function with only its entry node (0); exit is set by the builder. */
+hd__function *hd__function_new(const char *key, const char *name, hd__loc loc, bool is_static);
+void hd__function_free(hd__function *fn);
+/* Index of a new node, or -1 when out of memory. */
+int hd__function_add_node(hd__function *fn, hd__ev ev, hd__loc loc);
+void hd__function_add_edge(hd__function *fn, int from, int to);
+/* Index of lock `id` in fn->locks, adding it if new. */
+int hd__function_lock(hd__function *fn, const char *id, const char *display,
+                      const hd__lock_family *family);
+
+#endif

@@ -1,0 +1,289 @@
+/* summary/summary.c - lock-state exploration and bottom-up summaries. */
+#include "summary/summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "heddle/error.h"
+#include "ir/lockid.h"
+
+/* Beyond this many states per function the walk stops (and says so). */
+#define STATE_LIMIT 200000
+
+struct hd__summaries {
+  hd__program *prog;
+  hd__summary *v; /* parallel to the program's (indexed) functions */
+  int n;
+};
+
+const hd__summary *hd__summary_of(const hd__summaries *s, const char *key) {
+  if (!s || !key)
+    return NULL;
+  int lo = 0, hi = s->n;
+  /* functions are sorted by key: the found one's index by bisection */
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (strcmp(hd__program_at(s->prog, mid)->key, key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < s->n && strcmp(hd__program_at(s->prog, lo)->key, key) == 0 ? &s->v[lo] : NULL;
+}
+
+/* ---- exploration ------------------------------------------------------- */
+
+int hd__lockflow_callee_lock(hd__program *p, hd__function *fn, const hd__node *n, const char *id,
+                             const hd__lock_family *family) {
+  char *sub = hd__lockid_subst(id, n->args, n->nargs);
+  if (!sub)
+    return -1;
+  const char *iid = hd__program_intern(p, sub);
+  char *pretty = hd__lockid_pretty(sub, fn->params, fn->nparams);
+  free(sub);
+  if (!iid || !pretty) {
+    free(pretty);
+    return -1;
+  }
+  int idx = hd__function_lock(fn, iid, hd__program_intern(p, pretty), family);
+  free(pretty);
+  return idx >= 0 && idx < 64 ? idx : -1;
+}
+
+static uint64_t bit(int i) { return i >= 0 && i < 64 ? (uint64_t)1 << i : 0; }
+
+void hd__lockflow_step(hd__program *p, hd__function *fn, const hd__summaries *s,
+                       const hd__lstate *st, uint64_t *held, uint64_t *released) {
+  const hd__node *n = &fn->nodes[st->node];
+  uint64_t h = st->held, r = st->released;
+  if (n->ev == HD__EV_ACQUIRE) {
+    h |= bit(n->lock);
+  } else if (n->ev == HD__EV_RELEASE) {
+    uint64_t b = bit(n->lock);
+    if (h & b)
+      h &= ~b;
+    else
+      r |= b;
+  } else if (n->ev == HD__EV_CALL) {
+    const hd__summary *cs = hd__summary_of(s, n->callee);
+    for (int i = 0; cs && i < cs->nreleases; i++) {
+      uint64_t b = bit(hd__lockflow_callee_lock(p, fn, n, cs->releases[i], NULL));
+      if (h & b)
+        h &= ~b;
+      else
+        r |= b;
+    }
+    for (int i = 0; cs && i < cs->nacquires; i++)
+      h |= bit(hd__lockflow_callee_lock(p, fn, n, cs->acquires[i].id, cs->acquires[i].family));
+  }
+  *held = h;
+  *released = r;
+}
+
+typedef struct seen {
+  int *idx; /* state indices seen at each node */
+  int n, cap;
+} seen;
+
+static int add_state(hd__lflow *f, seen *sn, int node, uint64_t held, uint64_t released,
+                     int parent) {
+  seen *s = &sn[node];
+  for (int i = 0; i < s->n; i++) {
+    hd__lstate *o = &f->v[s->idx[i]];
+    if (o->held == held && o->released == released)
+      return 0;
+  }
+  if (f->n >= STATE_LIMIT) {
+    f->truncated = true;
+    return 0;
+  }
+  if (f->n == f->cap) {
+    int cap = f->cap ? f->cap * 2 : 64;
+    hd__lstate *g = realloc(f->v, sizeof *g * (size_t)cap);
+    if (!g)
+      return HD_ENOMEM;
+    f->v = g;
+    f->cap = cap;
+  }
+  if (s->n == s->cap) {
+    int cap = s->cap ? s->cap * 2 : 2;
+    int *g = realloc(s->idx, sizeof *g * (size_t)cap);
+    if (!g)
+      return HD_ENOMEM;
+    s->idx = g;
+    s->cap = cap;
+  }
+  s->idx[s->n++] = f->n;
+  f->v[f->n++] = (hd__lstate){node, held, released, parent};
+  return 0;
+}
+
+int hd__lockflow_run(hd__program *p, hd__function *fn, const hd__summaries *s, hd__lflow *out) {
+  *out = (hd__lflow){0};
+  seen *sn = calloc((size_t)fn->nnodes, sizeof *sn);
+  if (!sn)
+    return HD_ENOMEM;
+  int rc = add_state(out, sn, 0, 0, 0, -1);
+  for (int q = 0; rc == 0 && q < out->n; q++) {
+    hd__lstate st = out->v[q];
+    uint64_t h, r;
+    hd__lockflow_step(p, fn, s, &st, &h, &r);
+    /* fn->nodes may move when a callee effect adds a lock: re-read */
+    for (int i = 0; rc == 0 && i < fn->nodes[st.node].nsucc; i++)
+      rc = add_state(out, sn, fn->nodes[st.node].succ[i], h, r, q);
+  }
+  for (int i = 0; i < fn->nnodes; i++)
+    free(sn[i].idx);
+  free(sn);
+  if (rc < 0)
+    hd__lflow_free(out);
+  return rc;
+}
+
+void hd__lflow_free(hd__lflow *f) {
+  free(f->v);
+  *f = (hd__lflow){0};
+}
+
+/* ---- summaries --------------------------------------------------------- */
+
+static void summary_clear(hd__summary *s) {
+  free(s->acquires);
+  free(s->releases);
+  *s = (hd__summary){0};
+}
+
+static bool has_release(const hd__summary *s, const char *id) {
+  for (int i = 0; i < s->nreleases; i++)
+    if (s->releases[i] == id)
+      return true;
+  return false;
+}
+
+static bool has_acquire(const hd__summary *s, const char *id) {
+  for (int i = 0; i < s->nacquires; i++)
+    if (s->acquires[i].id == id)
+      return true;
+  return false;
+}
+
+/* Where lock bit `lock` was last set on the path to state q. */
+static hd__loc acquire_loc(hd__function *fn, const hd__lflow *f, int q, int lock) {
+  hd__loc loc = fn->loc;
+  uint64_t b = bit(lock);
+  while (q >= 0) {
+    int parent = f->v[q].parent;
+    if (parent >= 0 && (f->v[q].held & b) && !(f->v[parent].held & b))
+      return fn->nodes[f->v[parent].node].loc;
+    q = parent;
+  }
+  return loc;
+}
+
+/* Only ids a caller can name survive: parameter-rooted and global ones. */
+static bool exportable(const char *id) { return strchr(id, '%') == NULL; }
+
+static int summarize(hd__program *p, hd__function *fn, const hd__summaries *all, hd__summary *out) {
+  hd__lflow f;
+  int rc = hd__lockflow_run(p, fn, all, &f);
+  if (rc < 0)
+    return rc;
+  *out = (hd__summary){0};
+  for (int q = 0; q < f.n; q++) {
+    const hd__lstate *st = &f.v[q];
+    const hd__node *n = &fn->nodes[st->node];
+    if (!out->may_await) {
+      const hd__summary *cs = n->ev == HD__EV_CALL ? hd__summary_of(all, n->callee) : NULL;
+      if (n->ev == HD__EV_AWAIT || (cs && cs->may_await)) {
+        out->may_await = true;
+        out->await_loc = n->ev == HD__EV_AWAIT ? n->loc : cs->await_loc;
+      }
+    }
+    if (st->node != fn->exit)
+      continue;
+    for (int i = 0; i < fn->nlocks && i < 64; i++) {
+      const hd__lock *l = &fn->locks[i];
+      if (!exportable(l->id))
+        continue;
+      if ((st->held & bit(i)) && !has_acquire(out, l->id)) {
+        hd__effect *g = realloc(out->acquires, sizeof *g * (size_t)(out->nacquires + 1));
+        if (!g) {
+          rc = HD_ENOMEM;
+          break;
+        }
+        out->acquires = g;
+        out->acquires[out->nacquires++] =
+            (hd__effect){l->id, l->family, HD__MODE_EXCLUSIVE, acquire_loc(fn, &f, q, i)};
+      }
+      if ((st->released & bit(i)) && !has_release(out, l->id)) {
+        const char **g = realloc(out->releases, sizeof *g * (size_t)(out->nreleases + 1));
+        if (!g) {
+          rc = HD_ENOMEM;
+          break;
+        }
+        out->releases = g;
+        out->releases[out->nreleases++] = l->id;
+      }
+    }
+  }
+  hd__lflow_free(&f);
+  return rc;
+}
+
+static bool summary_equal(const hd__summary *a, const hd__summary *b) {
+  if (a->may_await != b->may_await || a->nacquires != b->nacquires || a->nreleases != b->nreleases)
+    return false;
+  for (int i = 0; i < a->nacquires; i++)
+    if (!has_acquire(b, a->acquires[i].id))
+      return false;
+  for (int i = 0; i < a->nreleases; i++)
+    if (!has_release(b, a->releases[i]))
+      return false;
+  return true;
+}
+
+/* Rounds until nothing changes; each round sees the previous round's
+ * summaries. The sets only grow, so this ends; the bound is a guard. */
+#define MAX_ROUNDS 32
+
+hd__summaries *hd__summaries_compute(hd__program *p) {
+  hd__summaries *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  s->prog = p;
+  s->n = hd__program_count(p);
+  s->v = calloc((size_t)s->n + 1, sizeof *s->v);
+  if (!s->v) {
+    free(s);
+    return NULL;
+  }
+  for (int round = 0; round < MAX_ROUNDS; round++) {
+    bool changed = false;
+    for (int i = 0; i < s->n; i++) {
+      hd__summary next;
+      if (summarize(p, hd__program_at(p, i), s, &next) < 0) {
+        hd__summaries_free(s);
+        return NULL;
+      }
+      if (!summary_equal(&next, &s->v[i])) {
+        changed = true;
+        summary_clear(&s->v[i]);
+        s->v[i] = next;
+      } else {
+        summary_clear(&next);
+      }
+    }
+    if (!changed)
+      break;
+  }
+  return s;
+}
+
+void hd__summaries_free(hd__summaries *s) {
+  if (!s)
+    return;
+  for (int i = 0; i < s->n; i++)
+    summary_clear(&s->v[i]);
+  free(s->v);
+  free(s);
+}
