@@ -1,6 +1,6 @@
 # One warnings list, applied per target with heddle_target_warnings().
 set(HEDDLE_WARNINGS -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-    -Wno-unused-parameter -Wno-implicit-fallthrough)
+    -Wno-unused-parameter)
 if(HEDDLE_WERROR)
   list(APPEND HEDDLE_WARNINGS -Werror)
 endif()

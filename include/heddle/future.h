@@ -159,10 +159,17 @@ _Noreturn void hd__bad_resume(const hd_future *f, const char *file, int line);
     switch (f->hd.resume) {                                                                        \
     case 0:
 
+#if defined(__GNUC__) || defined(__clang__)
+#define HD__FALLTHROUGH __attribute__((fallthrough))
+#else
+#define HD__FALLTHROUGH ((void)0)
+#endif
+
 #define HD_AWAIT(f, cx, child_init)                                                                \
   do {                                                                                             \
     (f)->hd.child = (child_init);                                                                  \
     (f)->hd.resume = __LINE__;                                                                     \
+    HD__FALLTHROUGH;                                                                               \
     case __LINE__:                                                                                 \
       if (hd__await_poll(&(f)->hd, (cx), __FILE__, __LINE__) == HD_PENDING)                        \
         return HD_PENDING;                                                                         \
