@@ -5,6 +5,11 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "heddle/future.h"
 
@@ -127,6 +132,61 @@ static void test_future_error_strings(void **state) {
   assert_null(hd_error_name(0));
 }
 
+/* Runs `body` in a child process; returns its stderr and how it ended. */
+static int run_child(void (*body)(void), char *err, size_t cap) {
+  int pipefd[2];
+  assert_int_equal(pipe(pipefd), 0);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    dup2(pipefd[1], 2);
+    body();
+    _exit(0);
+  }
+  close(pipefd[1]);
+  ssize_t n, total = 0;
+  while ((n = read(pipefd[0], err + total, cap - 1 - (size_t)total)) > 0)
+    total += n;
+  err[total] = 0;
+  close(pipefd[0]);
+  int status;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+static void poll_finished_future(void) {
+  int dropped = 0, hook = 0;
+  two_steps f;
+  hd_waker w = hd_waker_noop();
+  hd_context cx = {&w};
+  two_steps_init(&f, &dropped, &hook);
+  while (hd_future_poll(&f.hd, &cx) == HD_PENDING)
+    ;
+  hd_future_poll(&f.hd, &cx);
+}
+
+static void resume_corrupted_frame(void) {
+  int dropped = 0, hook = 0;
+  two_steps f;
+  hd_waker w = hd_waker_noop();
+  hd_context cx = {&w};
+  two_steps_init(&f, &dropped, &hook);
+  hd_future_poll(&f.hd, &cx);
+  f.hd.resume = 7; /* no await on line 7: what a stray write would do */
+  hd_future_poll(&f.hd, &cx);
+}
+
+static void test_future_bad_resume_fails_loudly(void **state) {
+  char err[512];
+  int status = run_child(poll_finished_future, err, sizeof err);
+  assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+  assert_non_null(strstr(err, "future two_steps"));
+  assert_non_null(strstr(err, "polled after it completed"));
+  status = run_child(resume_corrupted_frame, err, sizeof err);
+  assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+  assert_non_null(strstr(err, "resumed at a point that does not exist (resume=7)"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_future_runs_to_completion),
@@ -134,6 +194,7 @@ int main(void) {
       cmocka_unit_test(test_future_unstarted_drop_runs_hook_only),
       cmocka_unit_test(test_future_waker_register_and_wake),
       cmocka_unit_test(test_future_error_strings),
+      cmocka_unit_test(test_future_bad_resume_fails_loudly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
