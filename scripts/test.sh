@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# The whole test suite: installs dependencies, configures, builds, runs every
-# test except those labelled `slow`. Pass extra ctest arguments after it,
-# e.g. `scripts/test.sh -L corpus`. HEDDLE_BUILD_DIR (default build) and
-# HEDDLE_WERROR (default OFF) are honoured.
+# The whole test suite (what CI runs):
+#   1. installs missing dependencies (scripts/install-deps.sh);
+#   2. builds the runtime with ASan+UBSan (build-asan/) and runs its tests
+#      and examples there (labels runtime, example);
+#   3. builds everything (build/) and runs every test not labelled `slow`.
+# Extra arguments go to the last ctest, e.g. `scripts/test.sh -L corpus`.
+# HEDDLE_WERROR=ON makes warnings errors (CI sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-build="${HEDDLE_BUILD_DIR:-build}"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEDDLE_WERROR="${HEDDLE_WERROR:-OFF}" >/dev/null
-cmake --build "$build" -j "$(nproc)"
-ctest --test-dir "$build" --output-on-failure -j "$(nproc)" -LE slow "$@"
+jobs="$(nproc)"
+werror="${HEDDLE_WERROR:-OFF}"
+
+echo "== runtime under AddressSanitizer + UndefinedBehaviorSanitizer =="
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEDDLE_WERROR="$werror" \
+  -DHEDDLE_ASAN=ON -DHEDDLE_UBSAN=ON -DHEDDLE_BUILD_ANALYZER=OFF >/dev/null
+cmake --build build-asan -j "$jobs"
+ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE slow -L 'runtime|example'
+
+echo "== everything =="
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEDDLE_WERROR="$werror" >/dev/null
+cmake --build build -j "$jobs"
+ctest --test-dir build --output-on-failure -j "$jobs" -LE slow "$@"
