@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -75,6 +77,32 @@ static void test_replay_diverging_schedule(void **state) {
   assert_string_equal(hd_shadow_report_get(0)->kind, "nondeterminism");
 }
 
+static void test_replay_json_report(void **state) {
+  char path[] = "/tmp/heddle-shadow-json-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  hd_shadow_options o = model_options();
+  o.json_path = path;
+  o.argv0 = "./t";
+  model_threads = 2;
+  assert_int_equal(hd_shadow_run(&o, body_load_store, NULL), 1);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  char buf[8192];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  buf[n] = '\0';
+  fclose(f);
+  unlink(path);
+  assert_non_null(strstr(buf, "\"version\": 1"));
+  assert_non_null(strstr(buf, "\"kind\": \"assertion\""));
+  char want[2200];
+  snprintf(want, sizeof want, "\"schedule\": \"%s\"", hd_shadow_report_get(0)->schedule);
+  assert_non_null(strstr(buf, want));
+  assert_non_null(strstr(buf, "heddle explore --replay"));
+  assert_non_null(strstr(buf, "models.h:"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_replay_same_report_100_times),
@@ -82,6 +110,7 @@ int main(void) {
       cmocka_unit_test(test_replay_clean_schedule),
       cmocka_unit_test(test_replay_rejects_bad_strings),
       cmocka_unit_test(test_replay_diverging_schedule),
+      cmocka_unit_test(test_replay_json_report),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
