@@ -48,10 +48,15 @@ static void note_acquire(const hd__check_ctx *cx, hd__function *fn, hd__finding 
   }
   const char *callee = an->callee ? strrchr(an->callee, ':') : NULL;
   callee = callee ? callee + 1 : an->callee;
-  hd__finding_note(fd, an->loc,
-                   hd__strf("lock '%s' acquired in call to '%s', which returns holding it", l->display,
-                            callee ? callee : "?"));
-  const hd__summary *cs = hd__summary_of(cx->sums, an->callee);
+  if (an->ev == HD__EV_AWAIT)
+    hd__finding_note(fd, an->loc,
+                     hd__strf("lock '%s' acquired by the awaited '%s', which completes holding it",
+                              l->display, callee ? callee : "?"));
+  else
+    hd__finding_note(fd, an->loc,
+                     hd__strf("lock '%s' acquired in call to '%s', which returns holding it",
+                              l->display, callee ? callee : "?"));
+  const hd__summary *cs = hd__summary_of_node(cx->sums, an);
   for (int i = 0; cs && i < cs->nacquires; i++)
     if (hd__lockflow_callee_lock(cx->prog, fn, an, cs->acquires[i].id, cs->acquires[i].family) == lock)
       hd__finding_note(fd, cs->acquires[i].loc, hd__strf("'%s' takes the lock here", callee));

@@ -102,6 +102,12 @@ typedef struct builder {
   int ngotos, capgotos;
   try_var *tries;
   int ntries, captries;
+  CXCursor *alias_vars; /* see hd__lockid_ctx */
+  const char **alias_roots;
+  int naliases, capaliases;
+  int nawaits;     /* AWAIT nodes built so far in this function */
+  bool suspending; /* inside the `return HD_PENDING` branch of an await */
+  const char *poll_suffix;
   int built; /* functions added so far */
 } builder;
 
@@ -166,17 +172,38 @@ static int cmp_callee(const void *a, const void *b) {
   return strcmp(((const callee_info *)a)->name, ((const callee_info *)b)->name);
 }
 
+/* _Noreturn is a declaration attribute that libclang shows only as an
+ * unexposed attribute: its tokens tell which one it is. */
+static bool is_noreturn_attr(CXCursor c) {
+  CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+  CXToken *toks = NULL;
+  unsigned n = 0;
+  bool yes = false;
+  clang_tokenize(tu, clang_getCursorExtent(c), &toks, &n);
+  for (unsigned i = 0; i < n && !yes; i++) {
+    CXString sp = clang_getTokenSpelling(tu, toks[i]);
+    const char *t = clang_getCString(sp);
+    yes = strcmp(t, "_Noreturn") == 0 || strcmp(t, "noreturn") == 0 ||
+          strcmp(t, "__noreturn__") == 0;
+    clang_disposeString(sp);
+  }
+  if (toks)
+    clang_disposeTokens(tu, toks, n);
+  return yes;
+}
+
+/* out[0] builder, out[1] the pack entry found, out[2] non-NULL if noreturn */
 static enum CXChildVisitResult find_annotation(CXCursor c, CXCursor parent, CXClientData d) {
   void **out = d;
   builder *b = out[0];
-  if (clang_getCursorKind(c) == CXCursor_AnnotateAttr) {
+  if (clang_getCursorKind(c) == CXCursor_UnexposedAttr && is_noreturn_attr(c))
+    out[2] = out[0];
+  if (clang_getCursorKind(c) == CXCursor_AnnotateAttr && !out[1]) {
     CXString s = clang_getCursorSpelling(c);
     const hd__api_fn *api = hd__model_lookup_annotation(b->model, clang_getCString(s));
     clang_disposeString(s);
-    if (api) {
+    if (api)
       out[1] = (void *)api;
-      return CXChildVisit_Break;
-    }
   }
   return CXChildVisit_Continue;
 }
@@ -197,13 +224,12 @@ static const callee_info *callee_of(builder *b, CXCursor decl) {
   }
   ci->name = key.name;
   ci->api = hd__model_lookup(b->model, ci->name);
-  if (!ci->api) {
-    void *ctx[2] = {b, NULL};
-    clang_visitChildren(decl, find_annotation, ctx);
+  void *ctx[3] = {b, NULL, NULL};
+  clang_visitChildren(decl, find_annotation, ctx);
+  if (!ci->api)
     ci->api = ctx[1];
-  }
   CXString ts = clang_getTypeSpelling(clang_getCursorType(decl));
-  ci->noreturn = strstr(clang_getCString(ts), "noreturn") != NULL ||
+  ci->noreturn = ctx[2] != NULL || strstr(clang_getCString(ts), "noreturn") != NULL ||
                  strcmp(ci->name, "__builtin_unreachable") == 0 ||
                  (ci->api && ci->api->role == HD__ROLE_NORETURN);
   clang_disposeString(ts);
@@ -306,6 +332,53 @@ static void set_call_args(builder *b, int n, CXCursor call) {
   b->fn->nodes[n].nargs = na;
 }
 
+/* The poll function of the frame a future constructor initialises: its
+ * first argument points to the frame type T, whose poll function is
+ * T + the pack's poll_suffix (HD_ASYNC's `name##__poll`). */
+static const char *frame_poll(builder *b, CXCursor call) {
+  if (!b->poll_suffix || clang_Cursor_getNumArguments(call) < 1)
+    return NULL;
+  CXType t = clang_getCursorType(clang_Cursor_getArgument(call, 0));
+  if (clang_getCanonicalType(t).kind != CXType_Pointer)
+    return NULL;
+  CXType pointee = clang_getPointeeType(t);
+  if (clang_getCanonicalType(pointee).kind != CXType_Record)
+    return NULL;
+  CXString sp = clang_getTypeSpelling(clang_getUnqualifiedType(pointee));
+  const char *name = clang_getCString(sp);
+  if (strncmp(name, "struct ", 7) == 0)
+    name += 7;
+  char *poll = NULL;
+  if (!strchr(name, ' ') && asprintf(&poll, "%s%s", name, b->poll_suffix) < 0)
+    poll = NULL;
+  clang_disposeString(sp);
+  const char *out = poll ? hd__program_intern(b->prog, poll) : NULL;
+  free(poll);
+  return out;
+}
+
+/* An await marker's child: the constructor called in the same macro
+ * expansion just before it (`f->hd.child = read_frame_init(&f->rf, ...)`).
+ * The await then has the effect of the child's poll function completing. */
+static void link_child(builder *b, int await) {
+  hd__node *a = &b->fn->nodes[await];
+  for (int i = await - 1; i > 0; i--) {
+    hd__node *c = &b->fn->nodes[i];
+    if (c->loc.line != a->loc.line || c->loc.file != a->loc.file)
+      break;
+    if (c->ev == HD__EV_CALL && c->child_name && c->nargs > 0) {
+      a->child_name = c->child_name;
+      a->callee = fn_key(b, c->child_name, true);
+      a->args = calloc(1, sizeof *a->args);
+      if (a->args) {
+        a->args[0] = c->args[0];
+        a->nargs = 1;
+      }
+      return;
+    }
+  }
+}
+
 static int call(builder *b, CXCursor e, int cur) {
   cur = eval_children(b, e, cur);
   const callee_info *ci = call_target(b, e);
@@ -316,8 +389,10 @@ static int call(builder *b, CXCursor e, int cur) {
   int n = -1;
   if (api && (api->role == HD__ROLE_AWAIT || api->role == HD__ROLE_SUSPENDING)) {
     n = node(b, HD__EV_AWAIT, loc, cur);
-    if (n >= 0)
-      b->fn->nodes[n].callee = hd__program_intern(b->prog, ci->name);
+    if (n >= 0) {
+      b->nawaits++;
+      link_child(b, n);
+    }
   } else if (lock_role(api) && api->role != HD__ROLE_LOCK_TRY) {
     int lock = lock_arg(b, e, api);
     if (lock >= 0) {
@@ -332,6 +407,7 @@ static int call(builder *b, CXCursor e, int cur) {
     if (n >= 0) {
       b->fn->nodes[n].callee = fn_key(b, ci->name, ci->is_static);
       set_call_args(b, n, e);
+      b->fn->nodes[n].child_name = frame_poll(b, e);
     }
   }
   if (n >= 0)
@@ -608,6 +684,12 @@ static void cond(builder *b, CXCursor e, int cur, int *t, int *f) {
  * leaves out the missing ones, so they are placed by the semicolons. */
 static void for_parts(builder *b, CXCursor s, kids *k, int *init, int *cnd, int *inc) {
   *init = *cnd = *inc = -1;
+  if (k->n == 4) {
+    *init = 0;
+    *cnd = 1;
+    *inc = 2;
+    return;
+  }
   CXToken *toks;
   unsigned n;
   clang_tokenize(b->tu, clang_getCursorExtent(s), &toks, &n);
@@ -627,12 +709,22 @@ static void for_parts(builder *b, CXCursor s, kids *k, int *init, int *cnd, int 
     clang_disposeString(sp);
   }
   clang_disposeTokens(b->tu, toks, n);
+  if (nsemi < 2) {
+    /* the header comes from a macro (WITH_LOCK-style): place the parts by
+     * count, a declaration being the init */
+    int parts = k->n - 1, i = 0;
+    if (parts == 3 || (parts >= 1 && clang_getCursorKind(k->v[0]) == CXCursor_DeclStmt))
+      *init = i++;
+    if (i < parts)
+      *cnd = i++;
+    if (i < parts)
+      *inc = i++;
+    return;
+  }
   for (int i = 0; i + 1 < k->n; i++) {
     unsigned off;
     clang_getFileLocation(clang_getRangeStart(clang_getCursorExtent(k->v[i])), NULL, NULL, NULL,
                           &off);
-    if (nsemi < 2)
-      continue;
     if (off < semi[0])
       *init = i;
     else if (off < semi[1])
@@ -756,6 +848,37 @@ static int case_stmt(builder *b, CXCursor s, int cur, bool is_default) {
   return out;
 }
 
+/* `T *v = (T *)param;`: v is written with param's root from now on. */
+static void maybe_alias(builder *b, CXCursor var, CXCursor init) {
+  CXCursor e = hd__cursor_strip(init);
+  if (clang_getCursorKind(e) != CXCursor_DeclRefExpr ||
+      clang_getCanonicalType(clang_getCursorType(var)).kind != CXType_Pointer)
+    return;
+  CXCursor decl = clang_getCursorReferenced(e);
+  for (int i = 0; i < b->lctx.nparams; i++) {
+    if (!clang_equalCursors(b->lctx.params[i], decl))
+      continue;
+    char root[16];
+    snprintf(root, sizeof root, "$%d", i);
+    if (!grow((void **)&b->alias_vars, &b->capaliases, b->naliases, sizeof *b->alias_vars))
+      return;
+    const char **g = realloc(b->alias_roots, sizeof *g * (size_t)b->capaliases);
+    if (!g)
+      return;
+    b->alias_roots = g;
+    char *vn = spelling(var);
+    if (vn && i < b->fn->nparams) /* messages name the local, as the code does */
+      b->fn->params[i] = hd__program_intern(b->prog, vn);
+    free(vn);
+    b->alias_vars[b->naliases] = var;
+    b->alias_roots[b->naliases++] = hd__program_intern(b->prog, root);
+    b->lctx.alias_vars = b->alias_vars;
+    b->lctx.alias_roots = b->alias_roots;
+    b->lctx.naliases = b->naliases;
+    return;
+  }
+}
+
 static int decl_stmt(builder *b, CXCursor s, int cur) {
   kids vars = children(s);
   for (int i = 0; i < vars.n; i++) {
@@ -765,6 +888,7 @@ static int decl_stmt(builder *b, CXCursor s, int cur) {
     for (int j = 0; j < k.n; j++) {
       if (!is_code(k.v[j]))
         continue;
+      maybe_alias(b, vars.v[i], k.v[j]);
       if (!assign_try(b, vars.v[i], k.v[j], &cur))
         cur = expr(b, k.v[j], cur);
     }
@@ -789,8 +913,12 @@ static int stmt(builder *b, CXCursor s, int cur) {
     int out = cur;
     if (k.n >= 2) {
       int t, f;
+      int awaits = b->nawaits;
       cond(b, k.v[0], cur, &t, &f);
+      bool saved = b->suspending;
+      b->suspending = saved || b->nawaits > awaits;
       t = stmt(b, k.v[1], t);
+      b->suspending = saved;
       if (k.n >= 3)
         f = stmt(b, k.v[2], f);
       out = join(b, t, f, loc_of(b, s));
@@ -835,7 +963,9 @@ static int stmt(builder *b, CXCursor s, int cur) {
     return -1;
   case CXCursor_ReturnStmt: {
     int n = node(b, HD__EV_NONE, loc_of(b, s), eval_children(b, s, cur));
-    hd__function_add_edge(b->fn, n, b->fn->exit);
+    if (b->suspending && b->fn->suspend < 0)
+      b->fn->suspend = node(b, HD__EV_NONE, loc_of(b, s), -1);
+    hd__function_add_edge(b->fn, n, b->suspending ? b->fn->suspend : b->fn->exit);
     return -1;
   }
   case CXCursor_DeclStmt:
@@ -863,7 +993,9 @@ static void reset_body_state(builder *b) {
     free(b->labels[i].name);
   for (int i = 0; i < b->ngotos; i++)
     free(b->gotos[i].name);
-  b->nlabels = b->ngotos = b->ntries = 0;
+  b->nlabels = b->ngotos = b->ntries = b->naliases = b->nawaits = 0;
+  b->suspending = false;
+  b->lctx.naliases = 0;
   b->brk = b->cont = -1;
   b->sw = NULL;
 }
@@ -899,7 +1031,7 @@ static int build_function(builder *b, CXCursor fdecl) {
     free(pn);
   }
   b->fn = fn;
-  b->lctx = (hd__lockid_ctx){fdecl, name, params, params ? np : 0};
+  b->lctx = (hd__lockid_ctx){fdecl, name, params, params ? np : 0, NULL, NULL, 0};
   reset_body_state(b);
   fn->exit = node(b, HD__EV_NONE, loc_of(b, body), -1);
   int end = stmt(b, body, 0);
@@ -941,11 +1073,14 @@ int hd__ir_build_tu(hd__program *prog, const hd__model *model, CXTranslationUnit
   b.tu_file = hd__program_intern(prog, clang_getCString(main_name));
   clang_disposeString(main_name);
   b.resume_member = hd__model_resume_member(model);
+  b.poll_suffix = hd__model_poll_suffix(model);
   clang_visitChildren(clang_getTranslationUnitCursor(tu), top_level, &b);
   reset_body_state(&b);
   free(b.labels);
   free(b.gotos);
   free(b.tries);
+  free(b.alias_vars);
+  free(b.alias_roots);
   tdestroy(b.callees, free_callee);
   return b.tu_file ? b.built : HD_ENOMEM;
 }

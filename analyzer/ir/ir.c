@@ -110,6 +110,7 @@ hd__function *hd__function_new(const char *key, const char *name, hd__loc loc, b
   fn->loc = loc;
   fn->is_static = is_static;
   fn->exit = -1;
+  fn->suspend = -1;
   if (hd__function_add_node(fn, HD__EV_NONE, loc) < 0) {
     free(fn);
     return NULL;

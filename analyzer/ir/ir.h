@@ -5,7 +5,9 @@
  * run over all TUs after the parse workers have disposed of theirs.
  *
  * A function's CFG is an array of nodes; node 0 is the entry, `exit` is the
- * single exit (every return and the end of the body lead there). A node
+ * exit of completed calls; a coroutine's suspend returns (the `return
+ * HD_PENDING` of each await) lead to `suspend` instead, so summaries
+ * describe what a completed call leaves behind. A node
  * carries at most one event:
  *   ACQUIRE/RELEASE  a lock (index into fn->locks) taken or released;
  *   AWAIT            the task may suspend here; the coroutine's resume
@@ -21,7 +23,7 @@
  * Lock identity is the canonical text of the pointer to the lock (see
  * ir/lockid.h), so `&f->mu` and `&(*f).mu` are one lock. Parameter-rooted
  * locks are written `$N` (argument N, 0-based) so a callee's summary can be
- * applied at each call site; caller-local roots start with '%'.
+ * applied at each call site; caller-local roots start with '@' (a character C code never contains).
  *
  * Ownership: hd__program owns functions, nodes and strings; nothing is
  * shared between programs. Parse workers build functions on their own and
@@ -62,10 +64,14 @@ typedef struct hd__node {
   hd__loc loc;
   int lock;             /* ACQUIRE/RELEASE: index into fn->locks */
   hd__lock_mode mode;   /* ACQUIRE */
-  const char *callee;   /* CALL, AWAIT: the callee's function key */
+  const char *callee;   /* CALL: the callee's function key; AWAIT: the
+                           child's poll function key in this TU, or NULL */
   const char *via;      /* ACQUIRE from a try: "pthread_mutex_trylock" etc. */
-  const char **args;    /* CALL: canonical pointer text of each argument */
+  const char **args;    /* CALL: canonical pointer text of each argument;
+                           AWAIT: args[0] is the child's frame */
   int nargs;
+  const char *child_name; /* CALL: poll function of the frame it sets up;
+                             AWAIT: poll function of the awaited child */
   int *succ;
   int nsucc, capsucc;
 } hd__node;
@@ -75,11 +81,12 @@ typedef struct hd__function {
   const char *name;
   hd__loc loc;
   bool is_static;
-  const char **params; /* parameter names, for messages */
+  const char **params; /* parameter names (or a local alias), for messages */
   int nparams;
   hd__node *nodes;
   int nnodes, capnodes;
-  int exit;
+  int exit;    /* where `return` and the end of the body lead */
+  int suspend; /* where `return HD_PENDING` of an await leads, or -1 */
   hd__lock *locks;
   int nlocks, caplocks;
 } hd__function;

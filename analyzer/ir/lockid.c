@@ -101,16 +101,22 @@ static char *var_root(CXCursor ref, const hd__lockid_ctx *ctx) {
   for (int i = 0; i < ctx->nparams; i++)
     if (clang_equalCursors(ctx->params[i], decl))
       param = i;
-  if (param >= 0) {
+  const char *alias = NULL;
+  for (int i = 0; i < ctx->naliases; i++)
+    if (clang_equalCursors(ctx->alias_vars[i], decl))
+      alias = ctx->alias_roots[i];
+  if (alias) {
+    out = strdup(alias);
+  } else if (param >= 0) {
     out = dup_printf("$%d", param);
   } else if (dk == CXCursor_VarDecl &&
              clang_getCursorKind(clang_getCursorSemanticParent(decl)) == CXCursor_FunctionDecl) {
     if (clang_Cursor_getStorageClass(decl) == CX_SC_Static)
       out = dup_printf("%s::%s", ctx->fname, name);
     else
-      out = dup_printf("%%%s", name);
+      out = dup_printf("@%s", name);
   } else if (dk == CXCursor_ParmDecl) {
-    out = dup_printf("%%%s", name); /* a parameter of a nested declarator */
+    out = dup_printf("@%s", name); /* a parameter of a nested declarator */
   } else {
     out = strdup(name);
   }
@@ -188,7 +194,7 @@ char *hd__lockid_subst(const char *id, const char *const *args, int nargs) {
     const char *piece = NULL;
     char *owned = NULL;
     size_t skip = 0;
-    if (*p == '%') {
+    if (*p == '@') {
       free(out);
       return NULL;
     }
@@ -270,7 +276,7 @@ char *hd__lockid_pretty(const char *id, const char *const *params, int nparams) 
     return NULL;
   char *o = plain;
   for (char *p = plain; *p; p++)
-    if (*p != '%')
+    if (*p != '@')
       *o++ = *p;
   *o = '\0';
   char *s = hd__lockid_subst(plain, params, nparams);

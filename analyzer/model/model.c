@@ -45,8 +45,6 @@ int hd__model_load_pack(hd__model *m, const char *path) {
   return 0;
 }
 
-int hd__model_pack_count(const hd__model *m) { return m->npacks; }
-
 /* Later packs override earlier ones, so a project pack can refine a bundled
  * one; hence the reverse scan. Packs hold tens of entries: a scan is cheap
  * and the IR builder caches results per callee. */
@@ -74,5 +72,12 @@ const char *hd__model_resume_member(const hd__model *m) {
   for (int i = m->npacks - 1; i >= 0; i--)
     if (m->packs[i]->resume_switch)
       return m->packs[i]->resume_switch;
+  return NULL;
+}
+
+const char *hd__model_poll_suffix(const hd__model *m) {
+  for (int i = m->npacks - 1; i >= 0; i--)
+    if (m->packs[i]->poll_suffix)
+      return m->packs[i]->poll_suffix;
   return NULL;
 }

@@ -86,7 +86,9 @@ const hd__api_fn *hd__model_lookup(const hd__model *m, const char *name);
 const hd__api_fn *hd__model_lookup_annotation(const hd__model *m, const char *annotation);
 /* Member name of the coroutine resume switch (`resume` for heddle). */
 const char *hd__model_resume_member(const hd__model *m);
-int hd__model_pack_count(const hd__model *m);
+/* Poll function of an async function's frame type T: T + this suffix
+ * (`__poll` for heddle's HD_ASYNC), or NULL when the runtime has none. */
+const char *hd__model_poll_suffix(const hd__model *m);
 const char *hd__role_name(hd__role r);
 
 #endif

@@ -77,6 +77,7 @@ static const cyaml_schema_field_t pack_fields[] = {
     CYAML_FIELD_STRING_PTR("description", OPT_PTR, hd__pack, description, 0, CYAML_UNLIMITED),
     CYAML_FIELD_ENUM("cancellation", OPT, hd__pack, cancellation, cancel_strings, N(cancel_strings)),
     CYAML_FIELD_STRING_PTR("resume_switch", OPT_PTR, hd__pack, resume_switch, 1, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("poll_suffix", OPT_PTR, hd__pack, poll_suffix, 1, CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE("lock_families", OPT_PTR, hd__pack, lock_families, &family_entry, 0,
                          CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE("functions", OPT_PTR, hd__pack, functions, &fn_entry, 0, CYAML_UNLIMITED),

@@ -13,6 +13,7 @@ typedef struct hd__pack {
   char *description;
   hd__cancellation cancellation;
   char *resume_switch;
+  char *poll_suffix;
   hd__lock_family *lock_families;
   unsigned lock_families_count;
   hd__api_fn *functions;

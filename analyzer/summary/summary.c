@@ -14,7 +14,32 @@ struct hd__summaries {
   hd__program *prog;
   hd__summary *v; /* parallel to the program's (indexed) functions */
   int n;
+  int *by_name; /* function indices sorted by name */
 };
+
+static int cmp_by_name(const void *a, const void *b, void *prog) {
+  return strcmp(hd__program_at(prog, *(const int *)a)->name,
+                hd__program_at(prog, *(const int *)b)->name);
+}
+
+/* The awaited child's poll function: in the awaiting TU if defined there,
+ * else the first function of that name (another TU's static poll). */
+static const hd__summary *child_summary(const hd__summaries *s, const hd__node *n) {
+  const hd__summary *cs = hd__summary_of(s, n->callee);
+  if (cs || !s || !n->child_name)
+    return cs;
+  int lo = 0, hi = s->n;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (strcmp(hd__program_at(s->prog, s->by_name[mid])->name, n->child_name) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < s->n && strcmp(hd__program_at(s->prog, s->by_name[lo])->name, n->child_name) == 0)
+    return &s->v[s->by_name[lo]];
+  return NULL;
+}
 
 const hd__summary *hd__summary_of(const hd__summaries *s, const char *key) {
   if (!s || !key)
@@ -29,6 +54,14 @@ const hd__summary *hd__summary_of(const hd__summaries *s, const char *key) {
       hi = mid;
   }
   return lo < s->n && strcmp(hd__program_at(s->prog, lo)->key, key) == 0 ? &s->v[lo] : NULL;
+}
+
+const hd__summary *hd__summary_of_node(const hd__summaries *s, const hd__node *n) {
+  if (n->ev == HD__EV_CALL)
+    return hd__summary_of(s, n->callee);
+  if (n->ev == HD__EV_AWAIT && n->child_name)
+    return child_summary(s, n);
+  return NULL;
 }
 
 /* ---- exploration ------------------------------------------------------- */
@@ -64,8 +97,9 @@ void hd__lockflow_step(hd__program *p, hd__function *fn, const hd__summaries *s,
       h &= ~b;
     else
       r |= b;
-  } else if (n->ev == HD__EV_CALL) {
-    const hd__summary *cs = hd__summary_of(s, n->callee);
+  } else if (n->ev == HD__EV_CALL || (n->ev == HD__EV_AWAIT && n->child_name)) {
+    /* a completed call, or an await whose child's poll function completed */
+    const hd__summary *cs = hd__summary_of_node(s, n);
     for (int i = 0; cs && i < cs->nreleases; i++) {
       uint64_t b = bit(hd__lockflow_callee_lock(p, fn, n, cs->releases[i], NULL));
       if (h & b)
@@ -181,7 +215,7 @@ static hd__loc acquire_loc(hd__function *fn, const hd__lflow *f, int q, int lock
 }
 
 /* Only ids a caller can name survive: parameter-rooted and global ones. */
-static bool exportable(const char *id) { return strchr(id, '%') == NULL; }
+static bool exportable(const char *id) { return strchr(id, '@') == NULL; }
 
 static int summarize(hd__program *p, hd__function *fn, const hd__summaries *all, hd__summary *out) {
   hd__lflow f;
@@ -253,10 +287,14 @@ hd__summaries *hd__summaries_compute(hd__program *p) {
   s->prog = p;
   s->n = hd__program_count(p);
   s->v = calloc((size_t)s->n + 1, sizeof *s->v);
-  if (!s->v) {
-    free(s);
+  s->by_name = calloc((size_t)s->n + 1, sizeof *s->by_name);
+  if (!s->v || !s->by_name) {
+    hd__summaries_free(s);
     return NULL;
   }
+  for (int i = 0; i < s->n; i++)
+    s->by_name[i] = i;
+  qsort_r(s->by_name, (size_t)s->n, sizeof *s->by_name, cmp_by_name, p);
   for (int round = 0; round < MAX_ROUNDS; round++) {
     bool changed = false;
     for (int i = 0; i < s->n; i++) {
@@ -282,8 +320,9 @@ hd__summaries *hd__summaries_compute(hd__program *p) {
 void hd__summaries_free(hd__summaries *s) {
   if (!s)
     return;
-  for (int i = 0; i < s->n; i++)
+  for (int i = 0; s->v && i < s->n; i++)
     summary_clear(&s->v[i]);
   free(s->v);
+  free(s->by_name);
   free(s);
 }

@@ -49,6 +49,9 @@ hd__summaries *hd__summaries_compute(hd__program *p);
 void hd__summaries_free(hd__summaries *s);
 /* The summary of the function defined with `key`, or NULL. */
 const hd__summary *hd__summary_of(const hd__summaries *s, const char *key);
+/* What node n runs to completion: a CALL's callee, an AWAIT's child poll
+ * function (found by name in another TU if need be), or NULL. */
+const hd__summary *hd__summary_of_node(const hd__summaries *s, const hd__node *n);
 
 typedef struct hd__lstate {
   int node;
