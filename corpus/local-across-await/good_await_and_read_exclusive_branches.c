@@ -1,0 +1,30 @@
+/* corpus: needs-feasibility
+ * The await happens only in streaming mode and the local is read only when
+ * not streaming; `streaming` is a frame field nobody writes in between. Good:
+ * the only write-await-read path needs streaming to be both true and false,
+ * which Z3 refutes (compare bad_correlated_partial). */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "heddle/heddle.h"
+
+HD_ASYNC_FN(export_rows, int, bool streaming; int rows; hd_yield flush;);
+HD_ASYNC(export_rows, f, cx, NULL) {
+  int batch = f->rows / 10 + 1;
+  if (f->streaming)
+    HD_AWAIT(f, cx, hd_yield_init(&f->flush));
+  if (!f->streaming)
+    printf("batch size %d\n", batch);
+  HD_RETURN(f, 0);
+}
+HD_ASYNC_END(f)
+
+int main(void) {
+  static export_rows e;
+  hd_runtime *rt = hd_runtime_new_current_thread();
+  HD_ASYNC_INIT(&e, export_rows);
+  e.rows = 100;
+  hd_block_on(rt, &e.hd);
+  hd_runtime_free(rt);
+  return 0;
+}
