@@ -15,8 +15,8 @@
  * mpsc channel state (under the channel's internal lock):
  *   buffer   ring of `len` messages (bounded: fixed `cap` slots; unbounded:
  *            grows by doubling)
- *   reserved slots granted to queued send futures that have not written
- *            their message yet (bounded only; len + reserved <= cap)
+ *   reserved slots granted to send/reserve futures that have not written
+ *            yet, and slots held by permits (len + reserved <= cap)
  *   senders  live sender handles (send futures hold one each)
  *   closed   the receiver was dropped or called hd_mpsc_receiver_close:
  *            sends fail with HD_ECLOSED; buffered messages stay receivable
@@ -93,6 +93,42 @@ typedef struct HD_CANCEL_UNSAFE hd_mpsc_send {
 
 hd_future *hd_mpsc_send_init(hd_mpsc_send *s, const hd_mpsc_sender *tx,
                              const void *msg) HD_CANCEL_UNSAFE;
+
+/* A reserved slot: sending through it cannot wait or find the channel
+ * full. It holds a sender reference. Consume it with hd_mpsc_permit_send or
+ * give the slot back with hd_mpsc_permit_release (idempotent, so a frame's
+ * drop hook can call it unconditionally). */
+typedef struct hd_mpsc_permit {
+  hd_mpsc_sender tx; /* tx.chan is NULL when no slot is held */
+} hd_mpsc_permit;
+
+/* Reserves a slot now: 0 (and *permit filled), HD_EFULL, HD_ECLOSED,
+ * HD_EINVAL. */
+int hd_mpsc_try_reserve(hd_mpsc_sender *tx, hd_mpsc_permit *permit);
+/* Writes msg into the reserved slot and releases the permit: 0, or
+ * HD_ECLOSED (the receiver went away meanwhile; not sent), HD_ENOMEM
+ * (unbounded growth failed). HD_EINVAL (permit not held, msg NULL) leaves
+ * the permit as it was. */
+int hd_mpsc_permit_send(hd_mpsc_permit *permit, const void *msg);
+/* Gives the slot back (to the next queued send, if any); idempotent. */
+void hd_mpsc_permit_release(hd_mpsc_permit *permit);
+
+/* Waits for a slot of a bounded channel (tokio's Sender::reserve): the
+ * cancel-safe half of a send. Output `out`: 0 (*permit filled) or
+ * HD_ECLOSED / HD_EINVAL. Cancel-safe: dropping it loses only its place in
+ * the send queue (a slot it had been handed goes to the next send), and no
+ * message is involved yet; in a select, reserve first, then send through
+ * the permit once the reserve branch has won. */
+typedef struct HD_CANCEL_SAFE hd_mpsc_reserve {
+  hd_future hd;
+  int out;
+  hd_mpsc_sender tx;
+  hd_mpsc_permit *permit;
+  hd__waiter w;
+} hd_mpsc_reserve;
+
+hd_future *hd_mpsc_reserve_init(hd_mpsc_reserve *r, const hd_mpsc_sender *tx,
+                                hd_mpsc_permit *permit) HD_CANCEL_SAFE;
 
 /* Closes the channel without dropping the receiver: queued and later sends
  * fail with HD_ECLOSED, buffered messages can still be received. */

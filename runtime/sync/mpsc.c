@@ -190,6 +190,78 @@ int hd_mpsc_try_send(hd_mpsc_sender *tx, const void *msg) {
   return r;
 }
 
+/* Under the lock: one step of waiting for a slot, shared by send and
+ * reserve. HD_READY with *err 0 means the caller now holds a reserved slot
+ * (counted in ch->reserved); HD_READY with HD_ECLOSED means it never will.
+ * A displaced waker lands in *old, to be dropped after unlocking. */
+static hd_poll slot_poll_locked(hd__mpsc *ch, hd__waiter *w, hd_context *cx, hd_waker *old,
+                                int *err) {
+  switch (w->state) {
+  case HD__WAIT_IDLE:
+    if (ch->closed) {
+      *err = HD_ECLOSED;
+      break;
+    }
+    if (!ch->sendq.head && ch->len + ch->reserved < ch->cap) {
+      ch->reserved++;
+      *err = 0;
+      break;
+    }
+    *old = hd__waker_swap(&w->waker, cx);
+    hd__waitq_push(&ch->sendq, w);
+    return HD_PENDING;
+  case HD__WAIT_QUEUED:
+    *old = hd__waker_swap(&w->waker, cx);
+    return HD_PENDING;
+  case HD__WAIT_GRANTED: /* grant_locked already counted the slot */
+    if (ch->closed) {
+      ch->reserved--;
+      *err = HD_ECLOSED;
+    } else {
+      *err = 0;
+    }
+    break;
+  default: /* CLOSED */
+    *err = HD_ECLOSED;
+    break;
+  }
+  w->state = HD__WAIT_DONE;
+  return HD_READY;
+}
+
+/* Under the lock: writes a message into a reserved slot (consuming the
+ * reservation). On 0 the receiver's waker lands in *rx. */
+static int slot_fill_locked(hd__mpsc *ch, const void *msg, hd_waker *rx) {
+  ch->reserved--;
+  if (ch->closed)
+    return HD_ECLOSED;
+  int e = push_locked(ch, msg);
+  if (e == 0) {
+    *rx = ch->rx_waker;
+    ch->rx_waker = (hd_waker){0};
+  }
+  return e;
+}
+
+/* The drop step of an unfinished send or reserve future: leaves the queue,
+ * or passes on a slot it had been handed. */
+static void slot_cancel(hd__mpsc *ch, hd__waiter *w) {
+  hd_waker pass = {0};
+  pthread_mutex_lock(&ch->lock);
+  hd_waker old = w->waker;
+  w->waker = (hd_waker){0};
+  if (w->state == HD__WAIT_QUEUED) {
+    hd__waitq_remove(&ch->sendq, w);
+  } else if (w->state == HD__WAIT_GRANTED) {
+    ch->reserved--; /* the slot it was handed goes to the next send */
+    pass = grant_locked(ch);
+  }
+  w->state = HD__WAIT_DONE;
+  pthread_mutex_unlock(&ch->lock);
+  hd_waker_wake(&pass);
+  hd_waker_drop(&old);
+}
+
 static hd_poll send_poll(hd_future *self, hd_context *cx) {
   hd_mpsc_send *s = (hd_mpsc_send *)self;
   hd__mpsc *ch = s->tx.chan;
@@ -198,39 +270,10 @@ static hd_poll send_poll(hd_future *self, hd_context *cx) {
     return HD_READY;
   }
   hd_waker old = {0}, rx = {0};
-  hd_poll r = HD_READY;
   pthread_mutex_lock(&ch->lock);
-  switch (s->w.state) {
-  case HD__WAIT_IDLE:
-    if (ch->closed)
-      s->out = HD_ECLOSED;
-    else if (!ch->sendq.head && ch->len + ch->reserved < ch->cap)
-      s->out = push_locked(ch, s->msg);
-    else {
-      old = hd__waker_swap(&s->w.waker, cx);
-      hd__waitq_push(&ch->sendq, &s->w);
-      r = HD_PENDING;
-    }
-    break;
-  case HD__WAIT_QUEUED:
-    old = hd__waker_swap(&s->w.waker, cx);
-    r = HD_PENDING;
-    break;
-  case HD__WAIT_GRANTED:
-    ch->reserved--;
-    s->out = ch->closed ? HD_ECLOSED : push_locked(ch, s->msg);
-    break;
-  default: /* CLOSED */
-    s->out = HD_ECLOSED;
-    break;
-  }
-  if (r == HD_READY) {
-    s->w.state = HD__WAIT_DONE;
-    if (s->out == 0) {
-      rx = ch->rx_waker;
-      ch->rx_waker = (hd_waker){0};
-    }
-  }
+  hd_poll r = slot_poll_locked(ch, &s->w, cx, &old, &s->out);
+  if (r == HD_READY && s->out == 0)
+    s->out = slot_fill_locked(ch, s->msg, &rx);
   pthread_mutex_unlock(&ch->lock);
   hd_waker_drop(&old);
   hd_waker_wake(&rx);
@@ -241,23 +284,9 @@ static hd_poll send_poll(hd_future *self, hd_context *cx) {
 
 static void send_drop(hd_future *self) {
   hd_mpsc_send *s = (hd_mpsc_send *)self;
-  hd__mpsc *ch = s->tx.chan;
-  if (!ch)
+  if (!s->tx.chan)
     return;
-  hd_waker pass = {0};
-  pthread_mutex_lock(&ch->lock);
-  hd_waker old = s->w.waker;
-  s->w.waker = (hd_waker){0};
-  if (s->w.state == HD__WAIT_QUEUED) {
-    hd__waitq_remove(&ch->sendq, &s->w);
-  } else if (s->w.state == HD__WAIT_GRANTED) {
-    ch->reserved--; /* the slot it was handed goes to the next send */
-    pass = grant_locked(ch);
-  }
-  s->w.state = HD__WAIT_DONE;
-  pthread_mutex_unlock(&ch->lock);
-  hd_waker_wake(&pass);
-  hd_waker_drop(&old);
+  slot_cancel(s->tx.chan, &s->w);
   hd_mpsc_sender_drop(&s->tx);
 }
 
@@ -271,6 +300,97 @@ hd_future *hd_mpsc_send_init(hd_mpsc_send *s, const hd_mpsc_sender *tx, const vo
     hd_mpsc_sender_clone(tx, &s->tx); /* leaves s->tx empty if tx is dropped */
   s->msg = msg;
   return &s->hd;
+}
+
+/* ---- reserved slots (permits) ----------------------------------------- */
+
+int hd_mpsc_try_reserve(hd_mpsc_sender *tx, hd_mpsc_permit *permit) {
+  if (!tx || !tx->chan || !permit)
+    return HD_EINVAL;
+  hd__mpsc *ch = tx->chan;
+  int r = 0;
+  pthread_mutex_lock(&ch->lock);
+  if (ch->closed) {
+    r = HD_ECLOSED;
+  } else if (ch->sendq.head || ch->len + ch->reserved >= ch->cap) {
+    r = HD_EFULL;
+  } else {
+    ch->reserved++;
+    ch->senders++; /* the permit's own sender reference */
+  }
+  pthread_mutex_unlock(&ch->lock);
+  if (r == 0)
+    permit->tx.chan = ch;
+  return r;
+}
+
+int hd_mpsc_permit_send(hd_mpsc_permit *permit, const void *msg) {
+  if (!permit || !permit->tx.chan || !msg)
+    return HD_EINVAL;
+  hd__mpsc *ch = permit->tx.chan;
+  hd_waker rx = {0};
+  pthread_mutex_lock(&ch->lock);
+  int e = slot_fill_locked(ch, msg, &rx);
+  pthread_mutex_unlock(&ch->lock);
+  hd_waker_wake(&rx);
+  hd_mpsc_sender_drop(&permit->tx);
+  return e;
+}
+
+void hd_mpsc_permit_release(hd_mpsc_permit *permit) {
+  if (!permit || !permit->tx.chan)
+    return;
+  hd__mpsc *ch = permit->tx.chan;
+  pthread_mutex_lock(&ch->lock);
+  ch->reserved--;
+  hd_waker pass = grant_locked(ch);
+  pthread_mutex_unlock(&ch->lock);
+  hd_waker_wake(&pass);
+  hd_mpsc_sender_drop(&permit->tx);
+}
+
+static hd_poll reserve_poll(hd_future *self, hd_context *cx) {
+  hd_mpsc_reserve *r = (hd_mpsc_reserve *)self;
+  hd__mpsc *ch = r->tx.chan;
+  if (!ch || !r->permit) {
+    r->out = HD_EINVAL;
+    return HD_READY;
+  }
+  hd_waker old = {0};
+  pthread_mutex_lock(&ch->lock);
+  hd_poll p = slot_poll_locked(ch, &r->w, cx, &old, &r->out);
+  pthread_mutex_unlock(&ch->lock);
+  hd_waker_drop(&old);
+  if (p == HD_READY) {
+    if (r->out == 0) {
+      r->permit->tx = r->tx; /* the future's sender reference moves to the permit */
+      r->tx.chan = NULL;
+    } else {
+      hd_mpsc_sender_drop(&r->tx);
+    }
+  }
+  return p;
+}
+
+static void reserve_drop(hd_future *self) {
+  hd_mpsc_reserve *r = (hd_mpsc_reserve *)self;
+  if (!r->tx.chan)
+    return;
+  slot_cancel(r->tx.chan, &r->w);
+  hd_mpsc_sender_drop(&r->tx);
+}
+
+static const hd_future_vtable reserve_vtable = {"hd_mpsc_reserve", reserve_poll, reserve_drop,
+                                                sizeof(hd_mpsc_reserve)};
+
+hd_future *hd_mpsc_reserve_init(hd_mpsc_reserve *r, const hd_mpsc_sender *tx,
+                                hd_mpsc_permit *permit) {
+  memset(r, 0, sizeof *r);
+  hd_future_init(&r->hd, &reserve_vtable);
+  if (tx)
+    hd_mpsc_sender_clone(tx, &r->tx);
+  r->permit = permit;
+  return &r->hd;
 }
 
 /* ---- receiver ---------------------------------------------------------- */

@@ -304,22 +304,143 @@ static void test_mpsc_unbounded_send_never_waits(void **state) {
   hd_mpsc_sender_drop(&tx);
 }
 
+static void test_mpsc_permit_holds_a_slot(void **state) {
+  hd_mpsc_sender tx;
+  hd_mpsc_receiver rx;
+  assert_int_equal(hd_mpsc_bounded(sizeof(int), 1, &tx, &rx), 0);
+  test_task t;
+  test_task_init(&t);
+  hd_mpsc_permit p = {{0}}, p2 = {{0}};
+  hd_mpsc_reserve r;
+  assert_int_equal(test_poll(hd_mpsc_reserve_init(&r, &tx, &p), &t), HD_READY);
+  assert_int_equal(r.out, 0);
+  int v = 4, out = 0;
+  assert_int_equal(hd_mpsc_try_send(&tx, &v), HD_EFULL); /* the slot is taken */
+  assert_int_equal(hd_mpsc_try_reserve(&tx, &p2), HD_EFULL);
+  hd_mpsc_sender_drop(&tx); /* the permit keeps the channel open */
+  assert_int_equal(hd_mpsc_try_recv(&rx, &out), HD_EEMPTY);
+  assert_int_equal(hd_mpsc_permit_send(&p, &v), 0);
+  assert_null(p.tx.chan);
+  assert_int_equal(hd_mpsc_permit_send(&p, &v), HD_EINVAL); /* used */
+  assert_int_equal(hd_mpsc_try_recv(&rx, &out), 0);
+  assert_int_equal(out, 4);
+  assert_int_equal(hd_mpsc_try_recv(&rx, &out), HD_ECLOSED);
+  hd_mpsc_receiver_drop(&rx);
+  assert_int_equal(t.clones, 0);
+}
+
+static void test_mpsc_permit_release_passes_the_slot(void **state) {
+  hd_mpsc_sender tx;
+  hd_mpsc_receiver rx;
+  assert_int_equal(hd_mpsc_bounded(sizeof(int), 1, &tx, &rx), 0);
+  hd_mpsc_permit p = {{0}};
+  assert_int_equal(hd_mpsc_try_reserve(&tx, &p), 0);
+  test_task t;
+  test_task_init(&t);
+  int v = 12, out = 0;
+  hd_mpsc_send s;
+  assert_int_equal(test_poll(hd_mpsc_send_init(&s, &tx, &v), &t), HD_PENDING);
+  hd_mpsc_permit_release(&p);
+  hd_mpsc_permit_release(&p); /* idempotent */
+  assert_int_equal(t.wakes, 1);
+  assert_int_equal(test_poll(&s.hd, &t), HD_READY);
+  assert_int_equal(s.out, 0);
+  assert_int_equal(hd_mpsc_try_recv(&rx, &out), 0);
+  assert_int_equal(out, 12);
+  hd_mpsc_sender_drop(&tx);
+  hd_mpsc_receiver_drop(&rx);
+}
+
+static void test_mpsc_dropped_reserve_loses_only_its_place(void **state) {
+  hd_mpsc_sender tx;
+  hd_mpsc_receiver rx;
+  assert_int_equal(hd_mpsc_bounded(sizeof(int), 1, &tx, &rx), 0);
+  int v = 0, out;
+  assert_int_equal(hd_mpsc_try_send(&tx, &v), 0);
+  test_task t1, t2, t3;
+  test_task_init(&t1);
+  test_task_init(&t2);
+  test_task_init(&t3);
+  hd_mpsc_permit p1 = {{0}}, p2 = {{0}}, p3 = {{0}};
+  hd_mpsc_reserve r1, r2, r3;
+  assert_int_equal(test_poll(hd_mpsc_reserve_init(&r1, &tx, &p1), &t1), HD_PENDING);
+  assert_int_equal(test_poll(hd_mpsc_reserve_init(&r2, &tx, &p2), &t2), HD_PENDING);
+  assert_int_equal(test_poll(hd_mpsc_reserve_init(&r3, &tx, &p3), &t3), HD_PENDING);
+  hd_future_drop(&r1.hd); /* queued */
+  assert_int_equal(hd_mpsc_try_recv(&rx, &out), 0);
+  assert_int_equal(t1.wakes, 0);
+  assert_int_equal(t2.wakes, 1);
+  hd_future_drop(&r2.hd); /* handed the slot, never observed it */
+  assert_null(p2.tx.chan);
+  assert_int_equal(t3.wakes, 1);
+  assert_int_equal(test_poll(&r3.hd, &t3), HD_READY);
+  assert_int_equal(r3.out, 0);
+  v = 3;
+  assert_int_equal(hd_mpsc_permit_send(&p3, &v), 0);
+  assert_int_equal(hd_mpsc_try_recv(&rx, &out), 0);
+  assert_int_equal(out, 3);
+  assert_int_equal(t1.clones + t2.clones + t3.clones, 0);
+  hd_mpsc_sender_drop(&tx);
+  hd_mpsc_receiver_drop(&rx);
+}
+
+static void test_mpsc_permit_after_receiver_drop(void **state) {
+  hd_mpsc_sender tx;
+  hd_mpsc_receiver rx;
+  assert_int_equal(hd_mpsc_bounded(sizeof(int), 2, &tx, &rx), 0);
+  hd_mpsc_permit p = {{0}}, q = {{0}};
+  assert_int_equal(hd_mpsc_try_reserve(&tx, &p), 0);
+  assert_int_equal(hd_mpsc_try_reserve(&tx, &q), 0);
+  hd_mpsc_sender_drop(&tx);
+  hd_mpsc_receiver_drop(&rx);
+  int v = 1;
+  assert_int_equal(hd_mpsc_permit_send(&p, &v), HD_ECLOSED);
+  hd_mpsc_permit_release(&q); /* the last reference: frees the channel */
+  hd_mpsc_sender tx2;
+  hd_mpsc_receiver rx2;
+  assert_int_equal(hd_mpsc_bounded(sizeof(int), 1, &tx2, &rx2), 0);
+  hd_mpsc_receiver_close(&rx2);
+  assert_int_equal(hd_mpsc_try_reserve(&tx2, &p), HD_ECLOSED);
+  test_task t;
+  test_task_init(&t);
+  hd_mpsc_reserve r;
+  assert_int_equal(test_poll(hd_mpsc_reserve_init(&r, &tx2, &p), &t), HD_READY);
+  assert_int_equal(r.out, HD_ECLOSED);
+  assert_null(p.tx.chan);
+  hd_mpsc_sender_drop(&tx2);
+  hd_mpsc_receiver_drop(&rx2);
+}
+
 /* ---- many producers on the executors ------------------------------------- */
 
 #define PRODUCERS 8
 #define PER_PRODUCER 10000
 
-HD_ASYNC_FN(producer, int, hd_mpsc_sender tx; uint32_t id; uint32_t i; uint32_t msg;
-            hd_mpsc_send send;);
+/* Even producers send with the send future, odd ones reserve a slot and
+ * send through the permit. */
+HD_ASYNC_FN(
+    producer, int, hd_mpsc_sender tx; uint32_t id; uint32_t i; uint32_t msg; hd_mpsc_permit permit;
+    union {
+      hd_mpsc_send send;
+      hd_mpsc_reserve reserve;
+    } c;);
 static void producer_drop(hd_future *self) {
-  hd_mpsc_sender_drop(&((producer *)self)->tx);
+  producer *f = (producer *)self;
+  hd_mpsc_permit_release(&f->permit);
+  hd_mpsc_sender_drop(&f->tx);
 }
 HD_ASYNC(producer, f, cx, producer_drop) {
   for (f->i = 0; f->i < PER_PRODUCER; f->i++) {
     f->msg = f->id << 20 | f->i;
-    HD_AWAIT(f, cx, hd_mpsc_send_init(&f->send, &f->tx, &f->msg));
-    if (f->send.out != 0)
-      break;
+    if (f->id % 2 == 0) {
+      HD_AWAIT(f, cx, hd_mpsc_send_init(&f->c.send, &f->tx, &f->msg));
+      if (f->c.send.out != 0)
+        break;
+    } else {
+      HD_AWAIT(f, cx, hd_mpsc_reserve_init(&f->c.reserve, &f->tx, &f->permit));
+      if (f->c.reserve.out != 0 || hd_mpsc_permit_send(&f->permit, &f->msg) != 0)
+        break;
+    }
   }
   hd_mpsc_sender_drop(&f->tx);
   HD_RETURN(f, (int)f->i);
@@ -407,6 +528,10 @@ int main(void) {
       cmocka_unit_test(test_mpsc_receiver_close_keeps_buffered),
       cmocka_unit_test(test_mpsc_unbounded_grows_keeping_order),
       cmocka_unit_test(test_mpsc_unbounded_send_never_waits),
+      cmocka_unit_test(test_mpsc_permit_holds_a_slot),
+      cmocka_unit_test(test_mpsc_permit_release_passes_the_slot),
+      cmocka_unit_test(test_mpsc_dropped_reserve_loses_only_its_place),
+      cmocka_unit_test(test_mpsc_permit_after_receiver_drop),
       cmocka_unit_test(test_mpsc_many_producers_bounded_multi_thread),
       cmocka_unit_test(test_mpsc_many_producers_unbounded_multi_thread),
       cmocka_unit_test(test_mpsc_many_producers_bounded_current_thread),
