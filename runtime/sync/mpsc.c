@@ -18,7 +18,7 @@ struct hd__mpsc {
   size_t cap;         /* messages (SIZE_MAX: unbounded) */
   unsigned char *buf; /* ring of `slots` messages */
   size_t slots, head, len;
-  size_t reserved; /* slots granted to queued sends, not written yet */
+  size_t reserved; /* slots granted to sends/reserves or held by permits, not written yet */
   size_t senders;
   bool rx_alive;
   bool closed;
