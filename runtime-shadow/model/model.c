@@ -6,10 +6,31 @@
 #include "race.h"
 
 void hd__model_pthread_reset(void);
+void hd__model_executor_reset(void);
+unsigned hd__pthread_explain(char *msg, size_t len, hd__loc *locs, unsigned max, bool cycles_only);
+int hd__executor_explain(char *msg, size_t len, hd__loc *locs, unsigned max, unsigned *nlocs);
 
 void hd__model_reset(void) {
   hd__obj_reset();
   hd__model_pthread_reset();
+  hd__model_executor_reset();
+}
+
+/* A lock cycle first (the most precise), then the executor's view (a
+ * future nothing will wake, or workers idle by design), then whatever
+ * pthreads block on. */
+hd__report_kind hd__model_explain_deadlock(char *msg, size_t len, hd__loc *locs, unsigned max,
+                                           unsigned *nlocs) {
+  unsigned n = hd__pthread_explain(msg, len, locs, max, true);
+  if (n) {
+    *nlocs = n;
+    return HD__REPORT_DEADLOCK;
+  }
+  int kind = hd__executor_explain(msg, len, locs, max, nlocs);
+  if (kind >= 0)
+    return (hd__report_kind)kind;
+  *nlocs = hd__pthread_explain(msg, len, locs, max, false);
+  return HD__REPORT_DEADLOCK;
 }
 
 void hd__model_thread_start(unsigned parent, unsigned child) {

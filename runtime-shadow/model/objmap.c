@@ -62,3 +62,15 @@ void *hd__obj_get(uintptr_t addr, unsigned type, size_t size) {
     h = (h + 1) & (SLOTS - 1);
   }
 }
+
+void *hd__arena_alloc(size_t size) {
+  if (setup())
+    return NULL;
+  size = (size + 15) & ~(size_t)15;
+  if (used + size > ARENA)
+    return NULL;
+  void *p = arena + used;
+  used += size;
+  memset(p, 0, size);
+  return p;
+}

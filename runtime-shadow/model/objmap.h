@@ -18,5 +18,8 @@ enum hd__obj_type { HD__OBJ_MUTEX = 1, HD__OBJ_ATOMIC = 2, HD__OBJ_CELL = 3 };
  * arena is full (the caller then stops modelling that object). */
 void *hd__obj_get(uintptr_t addr, unsigned type, size_t size);
 void hd__obj_reset(void);
+/* size zeroed bytes that live until the next reset, or NULL when the arena
+ * is full. */
+void *hd__arena_alloc(size_t size);
 
 #endif

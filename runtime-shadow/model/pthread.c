@@ -240,22 +240,28 @@ static int waits_for(unsigned t, uintptr_t *obj, const void **pc, bool *is_join)
   return mx && mx->owner ? mx->owner - 1 : -1;
 }
 
-unsigned hd__model_explain_deadlock(char *msg, size_t len, hd__loc *locs, unsigned max) {
+unsigned hd__pthread_explain(char *msg, size_t len, hd__loc *locs, unsigned max, bool cycles_only);
+unsigned hd__pthread_explain(char *msg, size_t len, hd__loc *locs, unsigned max, bool cycles_only) {
   static char notes[HD_SHADOW_MAX_LOCS][64];
-  for (unsigned start = 0; start < HD__MAX_THREADS; start++) {
+  for (unsigned start = 0; start < hd__sched_count(); start++) {
     unsigned seen = 0, t = start;
-    int steps = 0;
     uintptr_t obj;
     const void *pc;
-    bool join;
-    while (steps++ < HD__MAX_THREADS && !(seen & bit(t))) {
+    bool join, cycle = false;
+    if (hd__sched_is_done(start))
+      continue;
+    for (;;) {
+      if (seen & bit(t)) {
+        cycle = true;
+        break;
+      }
       seen |= bit(t);
       int next = waits_for(t, &obj, &pc, &join);
-      if (next < 0 || hd__sched_is_done((unsigned)next))
+      if (next < 0 || (unsigned)next >= hd__sched_count() || hd__sched_is_done((unsigned)next))
         break;
       t = (unsigned)next;
     }
-    if (!(seen & bit(t)) || steps > HD__MAX_THREADS)
+    if (!cycle)
       continue;
     /* t is on a cycle: describe it from its lowest thread id. */
     unsigned lo = t, u = t;
@@ -292,17 +298,19 @@ unsigned hd__model_explain_deadlock(char *msg, size_t len, hd__loc *locs, unsign
     } while (u != lo);
     if (o > 0 && o < len && msg[o - 1] == ';')
       msg[o - 1] = '\0';
-    return n;
+    return n ? n : 1;
   }
+  if (cycles_only)
+    return 0;
   /* No cycle: a thread waits for a lock never released or a lost wake-up. */
-  for (unsigned t = 0; t < HD__MAX_THREADS; t++) {
+  for (unsigned t = 0; t < hd__sched_count(); t++) {
     uintptr_t obj;
     const void *pc;
     bool join;
     if (hd__sched_is_done(t))
       continue;
     int next = waits_for(t, &obj, &pc, &join);
-    if (next < 0 && !join && !obj)
+    if (next < 0 && !join && hd__sched_pending(t, NULL).kind != HD__OP_LOCK)
       continue;
     snprintf(
         msg, len, "thread %u blocked forever on %s %#lx%s", t, join ? "join of thread" : "mutex",

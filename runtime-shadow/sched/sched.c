@@ -57,11 +57,18 @@ static void end_execution(hd__end why) {
   __builtin_unreachable();
 }
 
-static void report_deadlock(void) {
+/* Nothing can run but not everything finished: report, unless the model
+ * says the blocked threads are idle by design. Returns whether reported. */
+static bool report_deadlock(void) {
   char msg[256];
   hd__loc locs[HD_SHADOW_MAX_LOCS];
-  unsigned n = hd__model_explain_deadlock(msg, sizeof msg, locs, HD_SHADOW_MAX_LOCS - 1);
-  hd__report(HD__REPORT_DEADLOCK, msg, locs, n);
+  unsigned n = 0;
+  hd__report_kind kind =
+      hd__model_explain_deadlock(msg, sizeof msg, locs, HD_SHADOW_MAX_LOCS - 1, &n);
+  if (kind == HD__REPORT_COUNT)
+    return false;
+  hd__report(kind, msg, locs, n);
+  return true;
 }
 
 /* The next thread to run, recorded as node ex->depth; ends the execution
@@ -77,11 +84,8 @@ static unsigned choose(void) {
     if (!rt.th[i].blocked)
       en |= bit(i);
   }
-  if (!en) {
-    if (live)
-      report_deadlock();
-    end_execution(live ? HD__END_DEADLOCK : HD__END_DONE);
-  }
+  if (!en)
+    end_execution(live && report_deadlock() ? HD__END_DEADLOCK : HD__END_DONE);
   uint32_t k = ex->depth;
   if (k >= ex->max_nodes)
     end_execution(HD__END_STEPS);
@@ -163,6 +167,9 @@ void hd__sched_unblock(unsigned tid) {
 }
 bool hd__sched_is_done(unsigned tid) {
   return tid < rt.n && rt.th[tid].state == T_DONE;
+}
+unsigned hd__sched_count(void) {
+  return rt.n;
 }
 void *hd__sched_result(unsigned tid) {
   return rt.th[tid].ret;

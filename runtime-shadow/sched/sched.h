@@ -77,6 +77,8 @@ int hd__sched_spawn(void *(*fn)(void *), void *arg, unsigned *tid);
 /* Ends the running thread with `ret` (as if fn returned it). */
 _Noreturn void hd__sched_exit(void *ret);
 bool hd__sched_is_done(unsigned tid);
+/* Threads created in this execution (ids 0 .. count-1). */
+unsigned hd__sched_count(void);
 void *hd__sched_result(unsigned tid);
 /* The operation tid waits to do (meaningful while it is READY). */
 hd__op hd__sched_pending(unsigned tid, const void **pc);
@@ -102,7 +104,11 @@ void hd__model_thread_start(unsigned parent, unsigned child);
 /* tid's function returned: wake its joiner. */
 void hd__model_thread_exit(unsigned tid);
 /* No thread is enabled but some are blocked: describe why (the wait-for
- * cycle) into msg and locs; returns the number of locations. */
-unsigned hd__model_explain_deadlock(char *msg, size_t len, hd__loc *locs, unsigned max);
+ * cycle, the future nothing will wake) into msg and locs (*nlocs of them)
+ * and return the report kind, or HD__REPORT_COUNT when the blocked threads
+ * are idle by design (executor workers waiting for work) and the execution
+ * simply ends. */
+hd__report_kind hd__model_explain_deadlock(char *msg, size_t len, hd__loc *locs, unsigned max,
+                                           unsigned *nlocs);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "heddle/shadow.h"
@@ -75,7 +76,7 @@ MODEL hd_shadow_options model_options(void) {
   hd_shadow_options o;
   hd_shadow_options_default(&o);
   o.preemptions = -1;
-  o.quiet = true;
+  o.quiet = getenv("HEDDLE_TEST_VERBOSE") == NULL; /* set it to see the reports */
   return o;
 }
 
