@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -411,6 +412,143 @@ static void test_mpsc_permit_after_receiver_drop(void **state) {
   hd_mpsc_receiver_drop(&rx2);
 }
 
+/* ---- random operations against a model --------------------------------- */
+
+enum { M_SLOTS = 8, M_OPS = 20000, M_CAP = 3 };
+enum m_state { M_FREE, M_QUEUED, M_GRANTED };
+
+typedef struct m_send {
+  enum m_state st;
+  unsigned long seq;
+  int msg;
+  int expected_wakes;
+  test_task t;
+  hd_mpsc_send s;
+} m_send;
+
+static unsigned m_rnd(unsigned *x) {
+  *x ^= *x << 13;
+  *x ^= *x >> 17;
+  *x ^= *x << 5;
+  return *x;
+}
+
+/* The model: the buffer as a queue of message values, the reserved count,
+ * and the send futures' states; a freed slot goes to the lowest seq. */
+typedef struct m_model {
+  int buf[M_CAP];
+  int len;
+  int reserved;
+  unsigned long next_seq;
+  m_send send[M_SLOTS];
+} m_model;
+
+static void m_grant(m_model *m) {
+  m_send *head = NULL;
+  for (int i = 0; i < M_SLOTS; i++)
+    if (m->send[i].st == M_QUEUED && (!head || m->send[i].seq < head->seq))
+      head = &m->send[i];
+  if (head && m->len + m->reserved < M_CAP) {
+    m->reserved++;
+    head->st = M_GRANTED;
+    head->expected_wakes++;
+  }
+}
+
+static bool m_queue_empty(const m_model *m) {
+  for (int i = 0; i < M_SLOTS; i++)
+    if (m->send[i].st == M_QUEUED)
+      return false;
+  return true;
+}
+
+static void test_mpsc_random_ops_match_model(void **state) {
+  static m_model m;
+  memset(&m, 0, sizeof m);
+  hd_mpsc_sender tx;
+  hd_mpsc_receiver rx;
+  assert_int_equal(hd_mpsc_bounded(sizeof(int), M_CAP, &tx, &rx), 0);
+  unsigned x = 0x2545f491u;
+  int next_msg = 1;
+  for (int op = 0; op < M_OPS; op++) {
+    unsigned what = m_rnd(&x) % 4;
+    if (what == 0) { /* the receiver takes one */
+      int out = 0;
+      int r = hd_mpsc_try_recv(&rx, &out);
+      if (m.len == 0) {
+        assert_int_equal(r, HD_EEMPTY);
+      } else {
+        assert_int_equal(r, 0);
+        assert_int_equal(out, m.buf[0]);
+        memmove(m.buf, m.buf + 1, (size_t)(m.len - 1) * sizeof(int));
+        m.len--;
+        m_grant(&m);
+      }
+    } else if (what == 1) { /* try_send */
+      int v = next_msg;
+      int r = hd_mpsc_try_send(&tx, &v);
+      if (m_queue_empty(&m) && m.len + m.reserved < M_CAP) {
+        assert_int_equal(r, 0);
+        m.buf[m.len++] = next_msg++;
+      } else {
+        assert_int_equal(r, HD_EFULL);
+      }
+    } else { /* a send future: start, re-poll, complete or drop */
+      m_send *sl = &m.send[m_rnd(&x) % M_SLOTS];
+      bool drop = m_rnd(&x) % 3 == 0;
+      switch (sl->st) {
+      case M_FREE: {
+        test_task_init(&sl->t);
+        sl->expected_wakes = 0;
+        sl->msg = next_msg++;
+        bool now = m_queue_empty(&m) && m.len + m.reserved < M_CAP;
+        assert_int_equal(test_poll(hd_mpsc_send_init(&sl->s, &tx, &sl->msg), &sl->t),
+                         now ? HD_READY : HD_PENDING);
+        if (now) {
+          m.buf[m.len++] = sl->msg;
+        } else {
+          sl->st = M_QUEUED;
+          sl->seq = m.next_seq++;
+        }
+        break;
+      }
+      case M_QUEUED:
+        if (drop) {
+          hd_future_drop(&sl->s.hd);
+          sl->st = M_FREE;
+        } else {
+          assert_int_equal(test_poll(&sl->s.hd, &sl->t), HD_PENDING);
+        }
+        break;
+      case M_GRANTED:
+        if (drop) {
+          hd_future_drop(&sl->s.hd);
+          m.reserved--;
+          m_grant(&m);
+        } else {
+          assert_int_equal(test_poll(&sl->s.hd, &sl->t), HD_READY);
+          assert_int_equal(sl->s.out, 0);
+          m.reserved--;
+          m.buf[m.len++] = sl->msg;
+        }
+        sl->st = M_FREE;
+        break;
+      }
+    }
+    assert_int_equal(hd_mpsc_receiver_len(&rx), m.len);
+    for (int i = 0; i < M_SLOTS; i++) {
+      assert_int_equal(m.send[i].t.wakes, m.send[i].expected_wakes);
+      if (m.send[i].st == M_FREE)
+        assert_int_equal(m.send[i].t.clones, 0);
+    }
+  }
+  for (int i = 0; i < M_SLOTS; i++)
+    if (m.send[i].st != M_FREE)
+      hd_future_drop(&m.send[i].s.hd);
+  hd_mpsc_sender_drop(&tx);
+  hd_mpsc_receiver_drop(&rx);
+}
+
 /* ---- many producers on the executors ------------------------------------- */
 
 #define PRODUCERS 8
@@ -532,6 +670,7 @@ int main(void) {
       cmocka_unit_test(test_mpsc_permit_release_passes_the_slot),
       cmocka_unit_test(test_mpsc_dropped_reserve_loses_only_its_place),
       cmocka_unit_test(test_mpsc_permit_after_receiver_drop),
+      cmocka_unit_test(test_mpsc_random_ops_match_model),
       cmocka_unit_test(test_mpsc_many_producers_bounded_multi_thread),
       cmocka_unit_test(test_mpsc_many_producers_unbounded_multi_thread),
       cmocka_unit_test(test_mpsc_many_producers_bounded_current_thread),

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -119,6 +120,129 @@ static void test_semaphore_close_fails_waiters(void **state) {
   assert_int_equal(late.out, HD_ECLOSED);
 }
 
+/* ---- random operations against a model --------------------------------- */
+
+enum { SLOTS = 12, OPS = 20000, TOTAL = 4 };
+enum slot_state { FREE, QUEUED, GRANTED, HELD };
+
+typedef struct model_slot {
+  enum slot_state st;
+  size_t n;
+  unsigned long seq; /* queue order */
+  int expected_wakes;
+  test_task t;
+  hd_semaphore_acquire a;
+  hd_semaphore_permit p;
+} model_slot;
+
+typedef struct model {
+  hd_semaphore s;
+  size_t avail;
+  unsigned long next_seq;
+  model_slot slot[SLOTS];
+} model;
+
+static unsigned rnd(unsigned *x) {
+  *x ^= *x << 13;
+  *x ^= *x >> 17;
+  *x ^= *x << 5;
+  return *x;
+}
+
+/* The model's hand-off: grant the queue head (lowest seq) while it fits. */
+static void model_grant(model *m) {
+  for (;;) {
+    model_slot *head = NULL;
+    for (int i = 0; i < SLOTS; i++)
+      if (m->slot[i].st == QUEUED && (!head || m->slot[i].seq < head->seq))
+        head = &m->slot[i];
+    if (!head || head->n > m->avail)
+      return;
+    m->avail -= head->n;
+    head->st = GRANTED;
+    head->expected_wakes++;
+  }
+}
+
+static bool model_queue_empty(const model *m) {
+  for (int i = 0; i < SLOTS; i++)
+    if (m->slot[i].st == QUEUED)
+      return false;
+  return true;
+}
+
+static void test_semaphore_random_ops_match_model(void **state) {
+  static model m;
+  memset(&m, 0, sizeof m);
+  hd_semaphore_init(&m.s, TOTAL);
+  m.avail = TOTAL;
+  unsigned x = 0x9e3779b9u;
+  for (int op = 0; op < OPS; op++) {
+    model_slot *sl = &m.slot[rnd(&x) % SLOTS];
+    switch (sl->st) {
+    case FREE: { /* a new acquire */
+      test_task_init(&sl->t);
+      sl->expected_wakes = 0;
+      sl->n = 1 + rnd(&x) % 3;
+      sl->p = (hd_semaphore_permit){0};
+      bool now = model_queue_empty(&m) && m.avail >= sl->n;
+      hd_poll r = test_poll(hd_semaphore_acquire_init(&sl->a, &m.s, sl->n, &sl->p), &sl->t);
+      assert_int_equal(r, now ? HD_READY : HD_PENDING);
+      if (now) {
+        m.avail -= sl->n;
+        sl->st = HELD;
+      } else {
+        sl->st = QUEUED;
+        sl->seq = m.next_seq++;
+      }
+      break;
+    }
+    case QUEUED:
+      if (rnd(&x) % 2) {
+        assert_int_equal(test_poll(&sl->a.hd, &sl->t), HD_PENDING);
+      } else {
+        hd_future_drop(&sl->a.hd);
+        sl->st = FREE;
+        model_grant(&m);
+      }
+      break;
+    case GRANTED:
+      if (rnd(&x) % 4) {
+        assert_int_equal(test_poll(&sl->a.hd, &sl->t), HD_READY);
+        assert_int_equal(sl->a.out, 0);
+        assert_int_equal(sl->p.n, sl->n);
+        sl->st = HELD;
+      } else { /* granted but never observed */
+        hd_future_drop(&sl->a.hd);
+        assert_null(sl->p.sem);
+        sl->st = FREE;
+        m.avail += sl->n;
+        model_grant(&m);
+      }
+      break;
+    case HELD:
+      hd_semaphore_permit_release(&sl->p);
+      sl->st = FREE;
+      m.avail += sl->n;
+      model_grant(&m);
+      break;
+    }
+    assert_int_equal(hd_semaphore_available(&m.s), m.avail);
+    for (int i = 0; i < SLOTS; i++) {
+      assert_int_equal(m.slot[i].t.wakes, m.slot[i].expected_wakes);
+      if (m.slot[i].st == FREE || m.slot[i].st == HELD)
+        assert_int_equal(m.slot[i].t.clones, 0);
+    }
+  }
+  for (int i = 0; i < SLOTS; i++) {
+    if (m.slot[i].st == QUEUED || m.slot[i].st == GRANTED)
+      hd_future_drop(&m.slot[i].a.hd);
+    hd_semaphore_permit_release(&m.slot[i].p);
+  }
+  assert_int_equal(hd_semaphore_available(&m.s), TOTAL);
+  hd_semaphore_destroy(&m.s);
+}
+
 /* ---- on the executors ---------------------------------------------------- */
 
 #define TASKS 16
@@ -203,6 +327,7 @@ int main(void) {
       cmocka_unit_test(test_semaphore_dropped_head_lets_smaller_through),
       cmocka_unit_test(test_semaphore_dropped_granted_acquire_gives_back),
       cmocka_unit_test(test_semaphore_close_fails_waiters),
+      cmocka_unit_test(test_semaphore_random_ops_match_model),
       cmocka_unit_test(test_semaphore_limit_multi_thread),
       cmocka_unit_test(test_semaphore_limit_current_thread),
   };
