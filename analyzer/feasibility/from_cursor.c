@@ -102,6 +102,15 @@ static bool is_array(CXType t) {
          k == CXType_DependentSizedArray;
 }
 
+/* An array object (not a parameter declared as an array, which libclang
+ * shows with its array type although it is a pointer). */
+static bool is_array_object(CXCursor e) {
+  if (!is_array(clang_getCursorType(e)))
+    return false;
+  return clang_getCursorKind(e) != CXCursor_DeclRefExpr ||
+         clang_getCursorKind(clang_getCursorReferenced(e)) != CXCursor_ParmDecl;
+}
+
 static bool const_int(CXCursor e, uint64_t *v) {
   CXEvalResult r = clang_Cursor_Evaluate(e);
   if (!r)
@@ -199,7 +208,7 @@ static void subscript(CXCursor e, text *t, bool *mem) {
     return;
   }
   CXCursor base = strip(k.v[0]);
-  *mem |= is_pointer(clang_getCursorType(base));
+  *mem |= !is_array_object(base);
   size_t start = t->len;
   if (idx == 0) { /* p[0] is *p */
     add(t, "*");
@@ -546,7 +555,7 @@ static void havoc_arg(conv *c, CXCursor arg) {
       return;
     }
   } else if (hd__flvalue_text(s, buf, sizeof buf, &mem)) {
-    bool array = is_array(clang_getCursorType(s));
+    bool array = is_array_object(s);
     effect(c, (hd__fstep){.kind = array ? HD__FSTEP_HAVOC : HD__FSTEP_HAVOC_PTS,
                           .lv = hd__fexpr_var(c->ar, buf, HD__FTYPE_INT, mem)});
     return;
