@@ -1,5 +1,4 @@
-/* corpus: needs-feasibility
- * The await happens only in streaming mode, and the local is read when
+/* The await happens only in streaming mode, and the local is read when
  * streaming OR verbose: the conditions overlap, so the path "streaming:
  * write, await, read" is feasible. Bad: path feasibility must keep this
  * finding (compare good_await_and_read_exclusive_branches). */
