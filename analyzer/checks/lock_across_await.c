@@ -21,6 +21,23 @@ typedef struct reported {
 
 static uint64_t bit(int i) { return (uint64_t)1 << i; }
 
+/* Length of the printable name of a function key: no "file:" prefix and,
+ * for an async function's poll function, no poll suffix. */
+static const char *shown_name(const hd__check_ctx *cx, const char *key, int *len) {
+  if (!key) {
+    *len = 1;
+    return "?";
+  }
+  const char *colon = strrchr(key, ':');
+  const char *name = colon ? colon + 1 : key;
+  const char *suffix = hd__model_poll_suffix(cx->model);
+  size_t n = strlen(name), sl = suffix ? strlen(suffix) : 0;
+  if (sl && n > sl && strcmp(name + n - sl, suffix) == 0)
+    n -= sl;
+  *len = (int)n;
+  return name;
+}
+
 static const char *family_name(const hd__lock *l) { return l->family ? l->family->name : "lock"; }
 
 /* Index of the state whose node set `lock` on the way to state q. */
@@ -46,20 +63,20 @@ static void note_acquire(const hd__check_ctx *cx, hd__function *fn, hd__finding 
                                 an->mode == HD__MODE_SHARED ? " (shared)" : ""));
     return;
   }
-  const char *callee = an->callee ? strrchr(an->callee, ':') : NULL;
-  callee = callee ? callee + 1 : an->callee;
+  int cl;
+  const char *callee = shown_name(cx, an->callee, &cl);
   if (an->ev == HD__EV_AWAIT)
     hd__finding_note(fd, an->loc,
-                     hd__strf("lock '%s' acquired by the awaited '%s', which completes holding it",
-                              l->display, callee ? callee : "?"));
+                     hd__strf("lock '%s' acquired by the awaited '%.*s', which completes holding it",
+                              l->display, cl, callee));
   else
     hd__finding_note(fd, an->loc,
-                     hd__strf("lock '%s' acquired in call to '%s', which returns holding it",
-                              l->display, callee ? callee : "?"));
+                     hd__strf("lock '%s' acquired in call to '%.*s', which returns holding it",
+                              l->display, cl, callee));
   const hd__summary *cs = hd__summary_of_node(cx->sums, an);
   for (int i = 0; cs && i < cs->nacquires; i++)
     if (hd__lockflow_callee_lock(cx->prog, fn, an, cs->acquires[i].id, cs->acquires[i].family) == lock)
-      hd__finding_note(fd, cs->acquires[i].loc, hd__strf("'%s' takes the lock here", callee));
+      hd__finding_note(fd, cs->acquires[i].loc, hd__strf("'%.*s' takes the lock here", cl, callee));
 }
 
 static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd__lflow *f, int q,
@@ -72,11 +89,11 @@ static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd_
   if (an && an->ev == HD__EV_ACQUIRE && an->mode == HD__MODE_SHARED)
     mode = ", shared";
   char *msg;
-  const char *callee = n->callee ? strrchr(n->callee, ':') : NULL;
-  callee = callee ? callee + 1 : n->callee;
+  int cl;
+  const char *callee = shown_name(cx, n->callee, &cl);
   if (callee_sum)
-    msg = hd__strf("lock '%s' (%s%s) is held across a call to '%s', which may await", l->display,
-                   family_name(l), mode, callee);
+    msg = hd__strf("lock '%s' (%s%s) is held across a call to '%.*s', which may await",
+                   l->display, family_name(l), mode, cl, callee);
   else
     msg = hd__strf("lock '%s' (%s%s) is held across an await", l->display, family_name(l), mode);
   hd__finding *fd = hd__findings_add(out, rule, n->loc, msg);
@@ -85,10 +102,18 @@ static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd_
   if (an)
     note_acquire(cx, fn, fd, an, l, lock);
   if (callee_sum) {
-    hd__finding_note(fd, n->loc, hd__strf("call to '%s' while '%s' is held", callee, l->display));
-    hd__finding_note(fd, callee_sum->await_loc, hd__strf("'%s' may suspend here", callee));
+    hd__finding_note(fd, n->loc,
+                     hd__strf("call to '%.*s' while '%s' is held", cl, callee, l->display));
+    hd__finding_note(fd, callee_sum->await_loc, hd__strf("'%.*s' may suspend here", cl, callee));
   } else {
     hd__finding_note(fd, n->loc, hd__strf("await while '%s' is held", l->display));
+    const hd__summary *child = hd__summary_of_node(cx->sums, n);
+    if (child && child->may_await) {
+      int len;
+      const char *name = shown_name(cx, n->child_name, &len);
+      hd__finding_note(fd, child->await_loc,
+                       hd__strf("the awaited '%.*s' may suspend here", len, name));
+    }
   }
   return 0;
 }

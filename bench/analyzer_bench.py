@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Analyzer wall time against clang-19 -fsyntax-only on the same TUs.
+
+Two sets: the corpus (corpus/*/*.c, small async programs) and the heddle
+tree itself through its compile_commands.json (runtime, analyzer, examples,
+benchmarks: real C of several thousand lines, the largest C code base on a
+stock machine of this kind). Each TU is run as its own process on both
+sides (`clang-19 -fsyntax-only ARGS FILE` vs `heddle check FILE -- ARGS`),
+so process start-up is paid equally; the whole-program run
+(`heddle check -p BUILD`, one process, summaries across TUs) is printed too.
+Every figure is the best of --repeat runs."""
+import argparse
+import glob
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+
+DROP = ("-o", "-MF", "-MT", "-MQ")
+
+
+def tu_args(entry):
+    raw = entry.get("arguments") or shlex.split(entry["command"])
+    out, skip = [], False
+    for a in raw[1:]:
+        if skip:
+            skip = False
+            continue
+        if a in DROP:
+            skip = True
+            continue
+        if a in ("-c", entry["file"]) or a.startswith("-Werror") or a in ("-MD", "-MMD"):
+            continue
+        out.append(a)
+    return out
+
+
+def timed(cmd, cwd=None):
+    t = time.perf_counter()
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t, p.returncode
+
+
+def best(fn, repeat):
+    return min(fn() for _ in range(repeat))
+
+
+def run_set(name, tus, heddle, repeat):
+    def clang_all():
+        return sum(timed(["clang-19", "-fsyntax-only", "-w"] + args + [f], cwd)[0]
+                   for f, args, cwd in tus)
+
+    def heddle_all():
+        return sum(timed([heddle, "check", "--quiet", f, "--"] + args, cwd)[0]
+                   for f, args, cwd in tus)
+
+    c = best(clang_all, repeat)
+    h = best(heddle_all, repeat)
+    lines = 0
+    for f, _, cwd in tus:
+        with open(os.path.join(cwd, f), errors="replace") as fh:
+            lines += sum(1 for _ in fh)
+    print(f"{name}: {len(tus)} TUs, {lines} lines: clang-19 -fsyntax-only {c:.3f} s, "
+          f"heddle check {h:.3f} s, ratio {h / c:.2f}x")
+    return c, h
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--heddle", required=True)
+    ap.add_argument("--build", required=True, help="build dir with compile_commands.json")
+    ap.add_argument("--source", required=True, help="heddle source dir")
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    inc = os.path.join(a.source, "include")
+    corpus = [(f, ["-std=gnu11", "-pthread", "-I", inc], os.getcwd())
+              for f in sorted(glob.glob(os.path.join(a.source, "corpus", "*", "*.c")))]
+    with open(os.path.join(a.build, "compile_commands.json")) as fh:
+        db = [e for e in json.load(fh) if e["file"].endswith(".c")]
+    tree = [(e["file"], tu_args(e), e["directory"]) for e in db]
+    run_set("corpus", corpus, a.heddle, a.repeat)
+    c, h = run_set("heddle tree", tree, a.heddle, a.repeat)
+    whole = best(lambda: timed([a.heddle, "check", "--quiet", "-p", a.build])[0], a.repeat)
+    print(f"heddle tree, whole program (-p, one process, -j1): {whole:.3f} s, "
+          f"ratio to clang-19 per TU {whole / c:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
