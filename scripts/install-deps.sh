@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   clang-19 libclang-19-dev
-  libz3-dev libcmocka-dev libjansson-dev libcyaml-dev
+  libz3-dev libcmocka-dev libjansson-dev libcyaml-dev libssl-dev
   libdw-dev
   python3 python3-jsonschema
 )
