@@ -5,8 +5,10 @@
  * Prints executions to exhaust under unbounded DFS (DPOR + sleep sets)
  * beside the optimal count (one execution per Mazurkiewicz trace), and
  * executions per second for DFS and for random walk, in-process (no fork)
- * and with the crash-isolating fork. Then the raw fiber switch cost against
- * swapcontext(). Usage: bench_shadow [seconds per figure, default 0.3]. */
+ * and with the crash-isolating fork. Then a 3-worker executor with a
+ * lost wake-up (executions until found, per strategy), and the raw fiber
+ * switch cost against swapcontext().
+ * Usage: bench_shadow [seconds per figure, default 0.3]. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <ucontext.h>
 
 #include "fiber.h"
+#include "heddle/runtime.h"
 #include "heddle/shadow.h"
 
 static int nthreads;
@@ -120,6 +123,101 @@ static void row(const char *name, void (*body)(void), int n, unsigned long optim
   fflush(stdout);
 }
 
+/* ---- a 3-worker executor with a lost wake-up ---- *
+ * A waiter task checks a flag and only then registers its waker; a setter
+ * task sets the flag and wakes whatever is registered. Set between the
+ * check and the registration, the wake-up is lost and block_on hangs. */
+
+static atomic_int flag, registered;
+static hd_waker slot;
+
+typedef struct flag_wait {
+  hd_future hd;
+} flag_wait;
+
+static hd_poll flag_wait_poll(hd_future *self, hd_context *cx) {
+  if (atomic_load(&flag))
+    return HD_READY;
+  if (!atomic_load(&registered)) {
+    slot = hd_waker_clone(cx->waker);
+    atomic_store(&registered, 1);
+  }
+  return HD_PENDING;
+}
+static const hd_future_vtable flag_wait_vtable = {"flag_wait", flag_wait_poll, NULL,
+                                                  sizeof(flag_wait)};
+
+HD_ASYNC_FN(waiter, int, flag_wait w;);
+HD_ASYNC(waiter, f, cx, NULL) {
+  hd_future_init(&f->w.hd, &flag_wait_vtable);
+  HD_AWAIT(f, cx, &f->w.hd);
+  HD_RETURN(f, 1);
+}
+HD_ASYNC_END(f)
+
+HD_ASYNC_FN(setter, int, int unused;);
+HD_ASYNC(setter, f, cx, NULL) {
+  atomic_store(&flag, 1);
+  if (atomic_load(&registered))
+    hd_waker_wake_by_ref(&slot);
+  HD_RETURN(f, 0);
+}
+HD_ASYNC_END(f)
+
+HD_ASYNC_FN(pair, int, hd_join_handle *w; hd_join_handle *s; hd_join j;);
+HD_ASYNC(pair, f, cx, NULL) {
+  waiter w;
+  setter st;
+  HD_ASYNC_INIT(&w, waiter);
+  HD_ASYNC_INIT(&st, setter);
+  f->w = hd_spawn(&w.hd);
+  f->s = hd_spawn(&st.hd);
+  HD_AWAIT(f, cx, hd_join_init(&f->j, f->w));
+  HD_AWAIT(f, cx, hd_join_init(&f->j, f->s));
+  HD_RETURN(f, 0);
+}
+HD_ASYNC_END(f)
+
+static void body_lost_wakeup(void) {
+  atomic_store(&flag, 0);
+  atomic_store(&registered, 0);
+  slot = (hd_waker){0};
+  hd_runtime *rt = hd_runtime_new_multi_thread(3);
+  pair p;
+  HD_ASYNC_INIT(&p, pair);
+  hd_block_on(rt, &p.hd);
+  hd_runtime_free(rt);
+}
+
+static void bench_lost_wakeup(void) {
+  static const char *const names[] = {"dfs (bound 2)", "random", "pct (d=3)"};
+  static const hd_shadow_strategy strategies[] = {HD_SHADOW_DFS, HD_SHADOW_RANDOM, HD_SHADOW_PCT};
+  printf("\nexecutor, 3 workers, lost wake-up: executions until found (seeds 1..5 for random/pct)\n");
+  for (int s = 0; s < 3; s++) {
+    printf("  %-14s", names[s]);
+    for (uint64_t seed = 1; seed <= (s ? 5u : 1u); seed++) {
+      hd_shadow_options o;
+      hd_shadow_options_default(&o);
+      o.quiet = true;
+      o.isolate = false;
+      o.strategy = strategies[s];
+      o.preemptions = 2;
+      o.seed = seed;
+      o.iterations = 100000;
+      hd_shadow_stats st;
+      hd_shadow_run(&o, body_lost_wakeup, &st);
+      if (hd_shadow_report_count())
+        printf(" %6llu", (unsigned long long)hd_shadow_report_get(0)->execution);
+      else
+        printf(" %6s", "-");
+      if (s == 0)
+        printf("   (%llu executions in all, %.0f/s)", (unsigned long long)st.executions,
+               st.seconds > 0 ? (double)st.executions / st.seconds : 0.0);
+    }
+    printf("\n");
+  }
+}
+
 /* ---- the context switch itself ---- */
 
 static hd__fiber main_fib, ping_fib;
@@ -177,6 +275,7 @@ int main(int argc, char **argv) {
     row("mutex increment", body_locked, n, fact(n));
   for (int n = 2; n <= 4; n++)
     row("1 writer + N-1 readers", body_readers, n, 1ul << (n - 1));
+  bench_lost_wakeup();
   bench_switch();
   return 0;
 }

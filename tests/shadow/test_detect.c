@@ -200,6 +200,59 @@ static void test_detect_crash_and_go_on(void **state) {
   assert_true(st.exhaustive);
 }
 
+/* trylock: both outcomes are explored (counted across executions, so in
+ * this process: isolate off). */
+static int trylock_busy, trylock_ok;
+
+static void *lock_briefly(void *arg) {
+  pthread_mutex_lock(&lock_a);
+  pthread_mutex_unlock(&lock_a);
+  return NULL;
+}
+
+static void *try_once(void *arg) {
+  if (pthread_mutex_trylock(&lock_a) == 0) {
+    trylock_ok++;
+    pthread_mutex_unlock(&lock_a);
+  } else {
+    trylock_busy++;
+  }
+  return NULL;
+}
+
+static void body_trylock(void) {
+  pthread_t t1, t2;
+  pthread_create(&t1, NULL, lock_briefly, NULL);
+  pthread_create(&t2, NULL, try_once, NULL);
+  pthread_join(t1, NULL);
+  pthread_join(t2, NULL);
+}
+
+static void test_detect_trylock_both_outcomes(void **state) {
+  hd_shadow_options o = model_options();
+  o.isolate = false;
+  trylock_busy = trylock_ok = 0;
+  hd_shadow_stats st;
+  assert_int_equal(hd_shadow_run(&o, body_trylock, &st), 0);
+  assert_true(trylock_busy >= 1);
+  assert_true(trylock_ok >= 1);
+  assert_true(st.exhaustive);
+}
+
+static void body_relock(void) {
+  pthread_mutex_lock(&lock_a);
+  pthread_mutex_lock(&lock_a);
+}
+
+static void test_detect_relock_is_a_deadlock(void **state) {
+  hd_shadow_options o = model_options();
+  assert_int_equal(hd_shadow_run(&o, body_relock, NULL), 1);
+  const hd_shadow_report *r = hd_shadow_report_get(0);
+  assert_string_equal(r->kind, "deadlock");
+  assert_non_null(strstr(r->message, "thread 0 waits for mutex"));
+  assert_non_null(strstr(r->message, "held by thread 0"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_detect_abba_deadlock),
@@ -209,6 +262,8 @@ int main(void) {
       cmocka_unit_test(test_detect_release_acquire),
       cmocka_unit_test(test_detect_unlock_wrong_thread),
       cmocka_unit_test(test_detect_crash_and_go_on),
+      cmocka_unit_test(test_detect_trylock_both_outcomes),
+      cmocka_unit_test(test_detect_relock_is_a_deadlock),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
