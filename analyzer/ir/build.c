@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feasibility/from_cursor.h"
 #include "heddle/error.h"
 #include "ir/lockid.h"
 
@@ -109,6 +110,7 @@ typedef struct builder {
   bool suspending; /* inside the `return HD_PENDING` branch of an await */
   const char *poll_suffix;
   int built; /* functions added so far */
+  int in_expr; /* inside an expression statement (see cond_value) */
 } builder;
 
 static const char *intern_file(builder *b, CXFile file) {
@@ -525,13 +527,49 @@ static bool const_int(CXCursor e, long long *v) {
   return ok;
 }
 
-/* A two-way branch after `cur`: *t and *f are fresh nodes on each side. */
-static void branch(builder *b, hd__loc loc, int cur, int *t, int *f) {
+/* ---- values, for path feasibility -------------------------------------- */
+
+/* Records the value effects of expression statement e on node n. */
+static void stmt_values(builder *b, CXCursor e, int n) {
+  if (n >= 0 && b->fn->farena)
+    hd__fexpr_from_cursor(b->fn->farena, e, &b->fn->nodes[n].fx);
+}
+
+/* The value of condition e, whose effects happen at node n. Inside an
+ * expression statement (`y = x++ ? a : b;`) the statement's effects are
+ * recorded once, after it: a condition with effects of its own is then
+ * unconstrained and only havocs what it writes. */
+static const hd__fexpr *cond_value(builder *b, CXCursor e, int n) {
+  if (n < 0 || !b->fn->farena)
+    return NULL;
+  hd__fsteps fx = {0};
+  const hd__fexpr *v = hd__fexpr_from_cursor(b->fn->farena, e, &fx);
+  for (int i = 0; i < fx.n; i++) {
+    if (b->in_expr && fx.v[i].kind == HD__FSTEP_ASSIGN)
+      fx.v[i] = (hd__fstep){.kind = HD__FSTEP_HAVOC, .lv = fx.v[i].lv};
+    hd__fsteps_push(b->fn->farena, &b->fn->nodes[n].fx, fx.v[i]);
+  }
+  return b->in_expr && fx.n ? NULL : v;
+}
+
+static int expr_stmt(builder *b, CXCursor e, int cur) {
+  b->in_expr++;
+  cur = expr(b, e, cur);
+  b->in_expr--;
+  stmt_values(b, e, cur);
+  return cur;
+}
+
+/* A two-way branch after `cur` on condition `c` (NULL: not modelled): *t
+ * and *f are fresh nodes on each side. */
+static void branch(builder *b, hd__loc loc, int cur, int *t, int *f, const hd__fexpr *c) {
   if (cur < 0) {
     *t = *f = -1;
     return;
   }
   int br = node(b, HD__EV_BRANCH, loc, cur);
+  if (br >= 0)
+    b->fn->nodes[br].cond = c;
   *t = node(b, HD__EV_NONE, loc, br);
   *f = node(b, HD__EV_NONE, loc, br);
 }
@@ -623,7 +661,7 @@ static bool try_cond(builder *b, CXCursor e, int cur, int *t, int *f) {
     return false;
   }
   hd__loc bl = loc_of(b, e);
-  branch(b, bl, c, t, f);
+  branch(b, bl, c, t, f, NULL);
   bool success_when_true = (api->success == HD__SUCCESS_NONZERO) == truthy;
   if (success_when_true)
     *t = acquire_on(b, *t, api, lock, loc);
@@ -675,7 +713,7 @@ static void cond(builder *b, CXCursor e, int cur, int *t, int *f) {
   if (try_cond(b, s, cur, t, f))
     return;
   int c = expr(b, e, cur);
-  branch(b, loc_of(b, e), c, t, f);
+  branch(b, loc_of(b, e), c, t, f, cond_value(b, e, c));
 }
 
 /* ---- statements -------------------------------------------------------- */
@@ -773,7 +811,7 @@ static int loop_stmt(builder *b, CXCursor s, int cur, enum CXCursorKind kind) {
     b->brk = out;
     b->cont = step;
     hd__function_add_edge(b->fn, stmt(b, k.v[k.n - 1], t), step);
-    int after = inc >= 0 ? expr(b, k.v[inc], step) : step;
+    int after = inc >= 0 ? expr_stmt(b, k.v[inc], step) : step;
     hd__function_add_edge(b->fn, after, head);
     hd__function_add_edge(b->fn, f, out);
   }
@@ -885,6 +923,7 @@ static int decl_stmt(builder *b, CXCursor s, int cur) {
     if (clang_getCursorKind(vars.v[i]) != CXCursor_VarDecl)
       continue;
     kids k = children(vars.v[i]);
+    b->in_expr++;
     for (int j = 0; j < k.n; j++) {
       if (!is_code(k.v[j]))
         continue;
@@ -892,6 +931,9 @@ static int decl_stmt(builder *b, CXCursor s, int cur) {
       if (!assign_try(b, vars.v[i], k.v[j], &cur))
         cur = expr(b, k.v[j], cur);
     }
+    b->in_expr--;
+    if (cur >= 0 && b->fn->farena)
+      hd__fsteps_from_decl(b->fn->farena, vars.v[i], &b->fn->nodes[cur].fx);
     free(k.v);
   }
   free(vars.v);
@@ -975,7 +1017,7 @@ static int stmt(builder *b, CXCursor s, int cur) {
     return cur;
   default:
     if (clang_isExpression(kind))
-      return expr(b, s, cur);
+      return expr_stmt(b, s, cur);
     if (clang_isStatement(kind)) { /* attributed statements and the like */
       kids k = children(s);
       for (int i = 0; i < k.n; i++)
@@ -1020,6 +1062,7 @@ static int build_function(builder *b, CXCursor fdecl) {
     free(name);
     return HD_ENOMEM;
   }
+  fn->farena = hd__farena_new(); /* NULL: no values recorded, nothing else lost */
   int np = clang_Cursor_getNumArguments(fdecl);
   CXCursor *params = np > 0 ? calloc((size_t)np, sizeof *params) : NULL;
   fn->params = np > 0 ? calloc((size_t)np, sizeof *fn->params) : NULL;

@@ -128,6 +128,7 @@ void hd__function_free(hd__function *fn) {
   free(fn->nodes);
   free(fn->locks);
   free(fn->params);
+  hd__farena_free(fn->farena);
   free(fn);
 }
 

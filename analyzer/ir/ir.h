@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "feasibility/expr.h"
 #include "model/model.h"
 
 typedef struct hd__loc {
@@ -72,6 +73,9 @@ typedef struct hd__node {
   int nargs;
   const char *child_name; /* CALL: poll function of the frame it sets up;
                              AWAIT: poll function of the awaited child */
+  /* For path feasibility (feasibility/feasible.h), in fn->farena: */
+  const hd__fexpr *cond; /* BRANCH: the condition (true: succ[0]), or NULL */
+  hd__fsteps fx;         /* what the node does to values, after its event */
   int *succ;
   int nsucc, capsucc;
 } hd__node;
@@ -89,6 +93,7 @@ typedef struct hd__function {
   int suspend; /* where `return HD_PENDING` of an await leads, or -1 */
   hd__lock *locks;
   int nlocks, caplocks;
+  hd__farena *farena; /* owns the nodes' cond and fx (NULL: none recorded) */
 } hd__function;
 
 typedef struct hd__program hd__program;
