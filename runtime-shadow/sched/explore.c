@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <execinfo.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,10 +325,25 @@ int hd_shadow_run(const hd_shadow_options *o, void (*body)(void), hd_shadow_stat
   int err = hd__engine_init(&hd__opts);
   if (err)
     return err;
+  /* The shared mapping is kept for the next run (tests and benchmarks run
+   * many small explorations); only its header needs clearing, since nodes
+   * are written in full when they are created. */
+  static hd__explorer *kept;
+  static size_t kept_len;
   size_t len = sizeof(hd__explorer) + sizeof(hd__node) * hd__opts.max_steps;
-  hd__explorer *ex = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (ex == MAP_FAILED)
-    return HD_ENOMEM;
+  if (kept && kept_len < len) {
+    munmap(kept, kept_len);
+    kept = NULL;
+  }
+  if (!kept) {
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+      return HD_ENOMEM;
+    kept = m;
+    kept_len = len;
+  }
+  hd__explorer *ex = kept;
+  memset(ex, 0, offsetof(hd__explorer, reports));
   hd__ex = ex;
   ex->max_nodes = hd__opts.max_steps;
   ex->bound = o->strategy == HD_SHADOW_DFS && o->preemptions >= 0 ? 0 : -1;
@@ -357,7 +373,6 @@ int hd_shadow_run(const hd_shadow_options *o, void (*body)(void), hd_shadow_stat
   hd__reports_publish(&st);
   if (stats)
     *stats = st;
-  munmap(ex, len);
   hd__ex = NULL;
   if (err)
     return err;
