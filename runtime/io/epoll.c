@@ -213,15 +213,15 @@ static void drain_unpark(hd__reactor *r) {
 
 int hd__reactor_turn(hd__reactor *r, int timeout_ms) {
   uint64_t deadline;
+  uint64_t now = hd__now_ms();
   pthread_mutex_lock(&r->lock);
-  bool have_timer = hd__timer_heap_next(r, &deadline);
-  pthread_mutex_unlock(&r->lock);
-  if (have_timer) {
-    uint64_t now = hd__now_ms();
+  if (hd__timer_heap_next(r, &deadline)) {
     uint64_t wait = deadline > now ? deadline - now : 0;
     if (timeout_ms < 0 || wait < (uint64_t)timeout_ms)
       timeout_ms = wait > INT32_MAX ? INT32_MAX : (int)wait;
   }
+  r->waiting_until = timeout_ms < 0 ? UINT64_MAX : now + (uint64_t)timeout_ms;
+  pthread_mutex_unlock(&r->lock);
 
   struct epoll_event events[MAX_EVENTS];
   int n = epoll_wait(r->epfd, events, MAX_EVENTS, timeout_ms);
@@ -229,6 +229,7 @@ int hd__reactor_turn(hd__reactor *r, int timeout_ms) {
     n = 0; /* EINTR: fire timers and return */
 
   pthread_mutex_lock(&r->lock);
+  r->waiting_until = 0;
   for (int k = 0; k < n; k++) {
     if (events[k].data.u64 == UNPARK_TOKEN)
       drain_unpark(r);

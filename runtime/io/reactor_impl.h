@@ -40,6 +40,10 @@ struct hd__reactor {
   size_t heap_len;
   size_t heap_cap;
   hd__waker_list fired;
+  /* When a turn is blocked, the deadline its epoll timeout ends at
+   * (UINT64_MAX: no timeout); 0 outside a blocking wait. A timer queued
+   * with an earlier deadline unparks the turn so it recomputes. */
+  uint64_t waiting_until;
 };
 
 /* Moves *w into the list (w is empty afterwards); on allocation failure

@@ -113,15 +113,22 @@ bool hd__timer_poll(hd__reactor *r, hd__timer *t, hd_context *cx) {
   }
   pthread_mutex_lock(&r->lock);
   bool due = t->fired;
+  bool unpark = false;
   if (!due) {
     hd_waker_register(&t->waker, cx);
-    if (t->heap_index == SIZE_MAX && !heap_push(r, t)) {
-      /* No memory for the heap: wake at once so the task polls again
-       * (busy, but never lost). */
-      hd_waker_wake_by_ref(cx->waker);
+    if (t->heap_index == SIZE_MAX) {
+      if (!heap_push(r, t)) {
+        /* No memory for the heap: wake at once so the task polls again
+         * (busy, but never lost). */
+        hd_waker_wake_by_ref(cx->waker);
+      }
+      /* A turn blocked past this deadline must recompute its timeout. */
+      unpark = t->deadline_ms < r->waiting_until;
     }
   }
   pthread_mutex_unlock(&r->lock);
+  if (unpark)
+    hd__reactor_unpark(r);
   return due;
 }
 
