@@ -516,7 +516,35 @@ static int expr(builder *b, CXCursor e, int cur) {
 
 /* ---- conditions -------------------------------------------------------- */
 
+static enum CXChildVisitResult find_effect(CXCursor c, CXCursor parent, CXClientData d) {
+  bool *found = d;
+  enum CXCursorKind k = clang_getCursorKind(c);
+  if (k == CXCursor_CallExpr || k == CXCursor_StmtExpr || k == CXCursor_CompoundAssignOperator ||
+      (k == CXCursor_BinaryOperator &&
+       clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign)) {
+    *found = true;
+    return CXChildVisit_Break;
+  }
+  if (k == CXCursor_UnaryOperator) {
+    enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+    if (op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PostDec ||
+        op == CXUnaryOperator_PreInc || op == CXUnaryOperator_PreDec) {
+      *found = true;
+      return CXChildVisit_Break;
+    }
+  }
+  return CXChildVisit_Recurse;
+}
+
+/* The value of e when it is an integer constant without side effects
+ * (clang folds `(lock(&m), 1)` to 1, but the lock must still be seen). */
 static bool const_int(CXCursor e, long long *v) {
+  bool effect = false;
+  find_effect(e, e, &effect);
+  if (!effect)
+    clang_visitChildren(e, find_effect, &effect);
+  if (effect)
+    return false;
   CXEvalResult r = clang_Cursor_Evaluate(e);
   if (!r)
     return false;
@@ -674,7 +702,7 @@ static void cond(builder *b, CXCursor e, int cur, int *t, int *f) {
   CXCursor s = hd__cursor_strip(e);
   enum CXCursorKind k = clang_getCursorKind(s);
   long long v;
-  if (k != CXCursor_CallExpr && const_int(s, &v)) {
+  if (const_int(s, &v)) {
     *t = v ? cur : -1;
     *f = v ? -1 : cur;
     return;

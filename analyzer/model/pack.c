@@ -102,29 +102,42 @@ static void pack_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args
     b->len += (size_t)n < sizeof b->text - b->len ? (size_t)n : sizeof b->text - b->len - 1;
 }
 
-/* libcyaml 1.3 ends a load error with " (line: L, column: C)"; clang style
- * puts them first, which editors and CI annotations understand. */
+/* libcyaml 1.3 logs "Load: MESSAGE (line: L, column: C)" and then a
+ * backtrace, one "in mapping field 'NAME'" line per level. Printed clang
+ * style: "pack.yaml:L:C: error: MESSAGE (field 'NAME')". */
 static void print_load_error(const char *path, log_buf *b, cyaml_err_t err) {
-  while (b->len > 0 && (b->text[b->len - 1] == '\n' || b->text[b->len - 1] == ' '))
-    b->text[--b->len] = '\0';
   unsigned line = 0, col = 0;
   char *at = strstr(b->text, "(line: ");
-  if (at && sscanf(at, "(line: %u, column: %u)", &line, &col) == 2) {
-    *at = '\0';
-    size_t n = strlen(b->text);
-    while (n > 0 && (b->text[n - 1] == ' ' || b->text[n - 1] == '\n'))
-      b->text[--n] = '\0';
-  }
+  if (at)
+    sscanf(at, "(line: %u, column: %u)", &line, &col);
+  char field[128] = "";
+  char *fp = strstr(b->text, "in mapping field '");
+  if (fp && sscanf(fp, "in mapping field '%127[^']'", field) != 1)
+    field[0] = '\0';
   char *msg = b->text;
   if (strncmp(msg, "Load: ", 6) == 0)
     msg += 6;
-  for (char *p = msg; *p; p++)
-    if (*p == '\n')
-      *p = ' ';
+  size_t n = strcspn(msg, "\n");
+  if (at && at > msg && (size_t)(at - msg) < n)
+    n = (size_t)(at - msg);
+  while (n > 0 && msg[n - 1] == ' ')
+    n--;
+  msg[n] = '\0';
+  if (!*msg)
+    msg = (char *)cyaml_strerror(err);
+  bool missing = strncmp(msg, "Missing", 7) == 0; /* the backtrace names a sibling */
+  char fixed[sizeof b->text + 16];
+  if (strncmp(msg, "Invalid INT value: ", 19) == 0) { /* how libcyaml reports a bad enum */
+    snprintf(fixed, sizeof fixed, "bad value: %s", msg + 19);
+    msg = fixed;
+  }
   if (line)
-    fprintf(stderr, "%s:%u:%u: error: %s\n", path, line, col, *msg ? msg : cyaml_strerror(err));
+    fprintf(stderr, "%s:%u:%u: error: %s", path, line, col, msg);
   else
-    fprintf(stderr, "%s: error: %s\n", path, *msg ? msg : cyaml_strerror(err));
+    fprintf(stderr, "%s: error: %s", path, msg);
+  if (field[0] && !missing)
+    fprintf(stderr, " (field '%s')", field);
+  fputc('\n', stderr);
 }
 
 static bool needs_lock(hd__role r) {
