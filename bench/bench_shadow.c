@@ -164,7 +164,7 @@ HD_ASYNC(setter, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(pair, int, hd_join_handle *w; hd_join_handle *s; hd_join j;);
+HD_ASYNC_FN(pair, int, hd_join_handle *w; hd_join_handle * s; hd_join j;);
 HD_ASYNC(pair, f, cx, NULL) {
   waiter w;
   setter st;
@@ -192,7 +192,8 @@ static void body_lost_wakeup(void) {
 static void bench_lost_wakeup(void) {
   static const char *const names[] = {"dfs (bound 2)", "random", "pct (d=3)"};
   static const hd_shadow_strategy strategies[] = {HD_SHADOW_DFS, HD_SHADOW_RANDOM, HD_SHADOW_PCT};
-  printf("\nexecutor, 3 workers, lost wake-up: executions until found (seeds 1..5 for random/pct)\n");
+  printf(
+      "\nexecutor, 3 workers, lost wake-up: executions until found (seeds 1..5 for random/pct)\n");
   for (int s = 0; s < 3; s++) {
     printf("  %-14s", names[s]);
     for (uint64_t seed = 1; seed <= (s ? 5u : 1u); seed++) {

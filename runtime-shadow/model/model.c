@@ -8,6 +8,7 @@
 void hd__model_pthread_reset(void);
 void hd__model_executor_reset(void);
 unsigned hd__pthread_explain(char *msg, size_t len, hd__loc *locs, unsigned max, bool cycles_only);
+unsigned hd__cond_explain(char *msg, size_t len, hd__loc *locs, unsigned max);
 int hd__executor_explain(char *msg, size_t len, hd__loc *locs, unsigned max, unsigned *nlocs);
 
 void hd__model_reset(void) {
@@ -17,8 +18,8 @@ void hd__model_reset(void) {
 }
 
 /* A lock cycle first (the most precise), then the executor's view (a
- * future nothing will wake, or workers idle by design), then whatever
- * pthreads block on. */
+ * future nothing will wake, or workers idle by design), then a condition
+ * variable nothing will signal, then whatever pthreads block on. */
 hd__report_kind hd__model_explain_deadlock(char *msg, size_t len, hd__loc *locs, unsigned max,
                                            unsigned *nlocs) {
   unsigned n = hd__pthread_explain(msg, len, locs, max, true);
@@ -29,6 +30,10 @@ hd__report_kind hd__model_explain_deadlock(char *msg, size_t len, hd__loc *locs,
   int kind = hd__executor_explain(msg, len, locs, max, nlocs);
   if (kind >= 0)
     return (hd__report_kind)kind;
+  if ((n = hd__cond_explain(msg, len, locs, max))) {
+    *nlocs = n;
+    return HD__REPORT_LOST_WAKEUP;
+  }
   *nlocs = hd__pthread_explain(msg, len, locs, max, false);
   return HD__REPORT_DEADLOCK;
 }

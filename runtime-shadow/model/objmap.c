@@ -41,7 +41,7 @@ void hd__obj_reset(void) {
 void *hd__obj_get(uintptr_t addr, unsigned type, size_t size) {
   if (setup())
     return NULL;
-  uint64_t key = ((uint64_t)addr << 2) | type;
+  uint64_t key = ((uint64_t)addr << 3) | type;
   uint32_t h = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 46) & (SLOTS - 1);
   for (;;) {
     slot *s = &table[h];

@@ -1,6 +1,6 @@
 /* model/objmap.h - per-execution state of modelled objects, by address.
  *
- * A mutex, an atomic variable and an 8-byte granule of plain memory each get
+ * A mutex, a condition variable, an atomic variable and an 8-byte granule of plain memory each get
  * a zeroed value of their own type the first time an execution touches
  * them. Values come from a bump arena and the table from a fixed array of
  * generation-stamped slots: hd__obj_reset() forgets everything in O(1), so
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum hd__obj_type { HD__OBJ_MUTEX = 1, HD__OBJ_ATOMIC = 2, HD__OBJ_CELL = 3 };
+enum hd__obj_type { HD__OBJ_MUTEX = 1, HD__OBJ_ATOMIC = 2, HD__OBJ_CELL = 3, HD__OBJ_COND = 4 };
 
 /* The value for (addr, type), zeroed when new; NULL when the table or the
  * arena is full (the caller then stops modelling that object). */

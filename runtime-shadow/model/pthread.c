@@ -17,6 +17,7 @@
 
 #include "heddle/shadow.h"
 #include "objmap.h"
+#include "pthread_model.h"
 #include "race.h"
 
 #define PUBLIC __attribute__((visibility("default")))
@@ -39,6 +40,7 @@ static struct { hd__tset joiners[HD__MAX_THREADS]; } md;
 
 static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 static int (*real_pthread_join)(pthread_t, void **);
+static int (*real_pthread_mutex_init)(pthread_mutex_t *, const pthread_mutexattr_t *);
 static int (*real_pthread_mutex_lock)(pthread_mutex_t *);
 static int (*real_pthread_mutex_trylock)(pthread_mutex_t *);
 static int (*real_pthread_mutex_unlock)(pthread_mutex_t *);
@@ -156,13 +158,26 @@ static void acquired(mutex *mx, unsigned me, const void *pc) {
   hd__race_acquire(me, mx->clock);
 }
 
+int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr) PUBLIC;
+int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr) {
+  LOAD_REAL(pthread_mutex_init);
+  int r = REAL(pthread_mutex_init)(m, attr);
+  mutex *mx = hd__sched_active() ? mutex_of(m) : NULL;
+  if (mx)
+    memset(mx, 0, sizeof *mx); /* a new mutex at a reused address is free */
+  return r;
+}
+
 int pthread_mutex_lock(pthread_mutex_t *m) PUBLIC;
 int pthread_mutex_lock(pthread_mutex_t *m) {
   if (!hd__sched_active()) {
     LOAD_REAL(pthread_mutex_lock);
     return REAL(pthread_mutex_lock)(m);
   }
-  const void *pc = PC;
+  return hd__mutex_lock(m, PC);
+}
+
+int hd__mutex_lock(pthread_mutex_t *m, const void *pc) {
   unsigned me = hd__sched_self();
   mutex *mx = mutex_of(m);
   if (!mx)
@@ -199,7 +214,10 @@ int pthread_mutex_unlock(pthread_mutex_t *m) {
     LOAD_REAL(pthread_mutex_unlock);
     return REAL(pthread_mutex_unlock)(m);
   }
-  const void *pc = PC;
+  return hd__mutex_unlock(m, PC);
+}
+
+int hd__mutex_unlock(pthread_mutex_t *m, const void *pc) {
   unsigned me = hd__sched_self();
   mutex *mx = mutex_of(m);
   if (!mx)

@@ -136,6 +136,34 @@ static void write_json(const char *path, const hd_shadow_stats *st) {
   fclose(f);
 }
 
+/* Names the global variables whose addresses a message mentions:
+ * "mutex 0x55d0c0a0 held" -> "mutex 0x55d0c0a0 (lock_a) held". */
+static void name_addresses(char *msg, size_t len) {
+  char out[sizeof((hd_shadow_report *)0)->message];
+  size_t o = 0;
+  for (const char *p = msg; *p && o + 1 < sizeof out;) {
+    if (p[0] == '0' && p[1] == 'x') {
+      char *end;
+      unsigned long a = strtoul(p, &end, 16);
+      char name[96];
+      size_t n = (size_t)(end - p);
+      if (o + n < sizeof out) {
+        memcpy(out + o, p, n);
+        o += n;
+      }
+      if (end > p + 2 && hd__symbol_name((uintptr_t)a, name, sizeof name))
+        o += (size_t)snprintf(out + o, sizeof out - o, " (%s)", name);
+      if (o >= sizeof out)
+        o = sizeof out - 1;
+      p = end;
+      continue;
+    }
+    out[o++] = *p++;
+  }
+  out[o] = '\0';
+  snprintf(msg, len, "%s", out);
+}
+
 void hd__reports_publish(const hd_shadow_stats *st) {
   hd__explorer *ex = hd__ex;
   hd__reports_clear();
@@ -147,6 +175,7 @@ void hd__reports_publish(const hd_shadow_stats *st) {
     hd_shadow_report *r = &table[i];
     r->kind = hd__report_kind_name(raw->kind);
     memcpy(r->message, raw->message, sizeof r->message);
+    name_addresses(r->message, sizeof r->message);
     memcpy(r->schedule, raw->schedule, sizeof r->schedule);
     r->execution = raw->execution;
     r->nlocs = raw->nlocs;
@@ -157,6 +186,7 @@ void hd__reports_publish(const hd_shadow_stats *st) {
       bool exact = raw->kind == HD__REPORT_CRASH && l == 0;
       hd__symbolize(raw->pcs[l], !exact, r->locs[l].where, sizeof r->locs[l].where);
       memcpy(r->locs[l].note, raw->notes[l], sizeof r->locs[l].note);
+      name_addresses(r->locs[l].note, sizeof r->locs[l].note);
     }
     if (!hd__opts.quiet) {
       fprintf(stderr, "heddle-explore: %s: %s\n", r->kind, r->message);

@@ -2,6 +2,7 @@
  * DWARF of every module mapped in this process. Used by the parent process
  * after exploring (never inside an execution). */
 #include <elfutils/libdwfl.h>
+#include <gelf.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,4 +59,21 @@ bool hd__symbolize(uintptr_t pc, bool is_return, char *buf, size_t len) {
     snprintf(buf, len, "0x%lx %s (%s)", (unsigned long)pc, fn ? fn : "?", mod ? mod : "?");
   }
   return false;
+}
+
+bool hd__symbol_name(uintptr_t addr, char *buf, size_t len) {
+  Dwfl *d = get();
+  Dwfl_Module *m = d ? dwfl_addrmodule(d, (Dwarf_Addr)addr) : NULL;
+  if (!m)
+    return false;
+  GElf_Off off = 0;
+  GElf_Sym sym;
+  const char *name = dwfl_module_addrinfo(m, (Dwarf_Addr)addr, &off, &sym, NULL, NULL, NULL);
+  if (!name || GELF_ST_TYPE(sym.st_info) != STT_OBJECT || (off && off >= sym.st_size))
+    return false;
+  if (off)
+    snprintf(buf, len, "%s+%lu", name, (unsigned long)off);
+  else
+    snprintf(buf, len, "%s", name);
+  return true;
 }

@@ -40,7 +40,7 @@ HD_ASYNC(setter, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(both, int, hd_join_handle *w; hd_join_handle *s; hd_join j;);
+HD_ASYNC_FN(both, int, hd_join_handle *w; hd_join_handle * s; hd_join j;);
 HD_ASYNC(both, f, cx, NULL) {
   waiter w;
   setter s;

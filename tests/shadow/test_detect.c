@@ -61,6 +61,9 @@ static void test_detect_abba_deadlock(void **state) {
   assert_non_null(strstr(r->message, "wait-for cycle"));
   assert_non_null(strstr(r->message, a));
   assert_non_null(strstr(r->message, b));
+  /* the locks are named after their variables */
+  assert_non_null(strstr(r->message, "(lock_a)"));
+  assert_non_null(strstr(r->message, "(lock_b)"));
   /* where each thread blocks and where the other took the lock */
   assert_int_equal(r->nlocs >= 4, 1);
   assert_non_null(strstr(r->locs[0].where, "test_detect.c"));
