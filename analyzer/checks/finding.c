@@ -72,6 +72,8 @@ static void finding_free(hd__finding *f) {
 }
 
 void hd__findings_sort(hd__findings *fs) {
+  if (fs->n == 0)
+    return;
   qsort(fs->v, (size_t)fs->n, sizeof *fs->v, cmp_finding);
   int o = 0;
   for (int i = 0; i < fs->n; i++) {

@@ -19,7 +19,9 @@ typedef struct reported {
   int node, lock;
 } reported;
 
-static uint64_t bit(int i) { return (uint64_t)1 << i; }
+static uint64_t bit(int i) {
+  return (uint64_t)1 << i;
+}
 
 /* Length of the printable name of a function key: no "file:" prefix and,
  * for an async function's poll function, no poll suffix. */
@@ -38,7 +40,9 @@ static const char *shown_name(const hd__check_ctx *cx, const char *key, int *len
   return name;
 }
 
-static const char *family_name(const hd__lock *l) { return l->family ? l->family->name : "lock"; }
+static const char *family_name(const hd__lock *l) {
+  return l->family ? l->family->name : "lock";
+}
 
 /* Index of the state whose node set `lock` on the way to state q. */
 static int acquiring_state(const hd__lflow *f, int q, int lock) {
@@ -56,7 +60,8 @@ static void note_acquire(const hd__check_ctx *cx, hd__function *fn, hd__finding 
                          const hd__node *an, const hd__lock *l, int lock) {
   if (an->ev == HD__EV_ACQUIRE) {
     if (an->via)
-      hd__finding_note(fd, an->loc, hd__strf("lock '%s' acquired here (%s succeeded)", l->display, an->via));
+      hd__finding_note(fd, an->loc,
+                       hd__strf("lock '%s' acquired here (%s succeeded)", l->display, an->via));
     else
       hd__finding_note(fd, an->loc,
                        hd__strf("lock '%s' acquired here%s", l->display,
@@ -66,16 +71,18 @@ static void note_acquire(const hd__check_ctx *cx, hd__function *fn, hd__finding 
   int cl;
   const char *callee = shown_name(cx, an->callee, &cl);
   if (an->ev == HD__EV_AWAIT)
-    hd__finding_note(fd, an->loc,
-                     hd__strf("lock '%s' acquired by the awaited '%.*s', which completes holding it",
-                              l->display, cl, callee));
+    hd__finding_note(
+        fd, an->loc,
+        hd__strf("lock '%s' acquired by the awaited '%.*s', which completes holding it", l->display,
+                 cl, callee));
   else
     hd__finding_note(fd, an->loc,
                      hd__strf("lock '%s' acquired in call to '%.*s', which returns holding it",
                               l->display, cl, callee));
   const hd__summary *cs = hd__summary_of_node(cx->sums, an);
   for (int i = 0; cs && i < cs->nacquires; i++)
-    if (hd__lockflow_callee_lock(cx->prog, fn, an, cs->acquires[i].id, cs->acquires[i].family) == lock)
+    if (hd__lockflow_callee_lock(cx->prog, fn, an, cs->acquires[i].id, cs->acquires[i].family) ==
+        lock)
       hd__finding_note(fd, cs->acquires[i].loc, hd__strf("'%.*s' takes the lock here", cl, callee));
 }
 
@@ -92,8 +99,8 @@ static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd_
   int cl;
   const char *callee = shown_name(cx, n->callee, &cl);
   if (callee_sum)
-    msg = hd__strf("lock '%s' (%s%s) is held across a call to '%.*s', which may await",
-                   l->display, family_name(l), mode, cl, callee);
+    msg = hd__strf("lock '%s' (%s%s) is held across a call to '%.*s', which may await", l->display,
+                   family_name(l), mode, cl, callee);
   else
     msg = hd__strf("lock '%s' (%s%s) is held across an await", l->display, family_name(l), mode);
   hd__finding *fd = hd__findings_add(out, rule, n->loc, msg);

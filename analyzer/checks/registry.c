@@ -4,7 +4,7 @@
 #include <string.h>
 
 const hd__rule hd__rules[] = {
-#define HD_RULE(name, id, level, short_desc, full_desc)                                             \
+#define HD_RULE(name, id, level, short_desc, full_desc)                                            \
   {id, level, short_desc, full_desc, hd__check_##name},
 #include "checks/rules.def"
 #undef HD_RULE

@@ -27,7 +27,7 @@ typedef struct hd__rule {
   hd__check_fn run;
 } hd__rule;
 
-#define HD_RULE(name, id, level, short_desc, full_desc)                                             \
+#define HD_RULE(name, id, level, short_desc, full_desc)                                            \
   int hd__check_##name(const hd__check_ctx *cx, int rule, hd__findings *out);
 #include "checks/rules.def"
 #undef HD_RULE

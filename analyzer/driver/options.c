@@ -8,29 +8,28 @@
 #include "checks/registry.h"
 
 void hd__options_usage(FILE *out) {
-  fprintf(out,
-          "usage: heddle check [options] [FILE...] [-- COMPILER-ARGS...]\n"
-          "\n"
-          "Checks async C for hazards. Files come from compile_commands.json (-p, or\n"
-          "the nearest one in the current directory or its parents); with `--`, the\n"
-          "given files are compiled with the arguments after it instead.\n"
-          "\n"
-          "  -p DIR|FILE           build directory holding compile_commands.json\n"
-          "  --format FMT          text (default), sarif or json\n"
-          "  -o FILE               write the report to FILE instead of stdout\n"
-          "  --rules PACK          load an extra rule pack (repeatable)\n"
-          "  --no-default-rules    do not load the bundled packs\n"
-          "  --enable RULES        enable rules (comma-separated ids; repeatable)\n"
-          "  --disable RULES       disable rules (comma-separated ids; repeatable)\n"
-          "  -j N                  parse N files in parallel (default 1)\n"
-          "  --baseline FILE       report only findings absent from FILE (SARIF/JSON)\n"
-          "  --root DIR            SARIF paths are relative to DIR (default: cwd)\n"
-          "  --doc-url URL         base of the rule documentation links\n"
-          "  --quiet               no statistics on stderr\n"
-          "  --version             print the version\n"
-          "  --help                print this help\n"
-          "\n"
-          "rules:");
+  fprintf(out, "usage: heddle check [options] [FILE...] [-- COMPILER-ARGS...]\n"
+               "\n"
+               "Checks async C for hazards. Files come from compile_commands.json (-p, or\n"
+               "the nearest one in the current directory or its parents); with `--`, the\n"
+               "given files are compiled with the arguments after it instead.\n"
+               "\n"
+               "  -p DIR|FILE           build directory holding compile_commands.json\n"
+               "  --format FMT          text (default), sarif or json\n"
+               "  -o FILE               write the report to FILE instead of stdout\n"
+               "  --rules PACK          load an extra rule pack (repeatable)\n"
+               "  --no-default-rules    do not load the bundled packs\n"
+               "  --enable RULES        enable rules (comma-separated ids; repeatable)\n"
+               "  --disable RULES       disable rules (comma-separated ids; repeatable)\n"
+               "  -j N                  parse N files in parallel (default 1)\n"
+               "  --baseline FILE       report only findings absent from FILE (SARIF/JSON)\n"
+               "  --root DIR            SARIF paths are relative to DIR (default: cwd)\n"
+               "  --doc-url URL         base of the rule documentation links\n"
+               "  --quiet               no statistics on stderr\n"
+               "  --version             print the version\n"
+               "  --help                print this help\n"
+               "\n"
+               "rules:");
   for (int i = 0; i < hd__rule_count; i++)
     fprintf(out, " %s", hd__rules[i].id);
   fprintf(out, "\nexit status: 0 no findings, 1 findings, 2 usage or tool error\n");
@@ -58,8 +57,19 @@ static int set_rules(hd__options *o, const char *list, bool on) {
   return rc;
 }
 
-enum { OPT_FORMAT = 256, OPT_RULES, OPT_NO_DEFAULT, OPT_ENABLE, OPT_DISABLE, OPT_BASELINE,
-       OPT_QUIET, OPT_VERSION, OPT_HELP, OPT_ROOT, OPT_DOC_URL };
+enum {
+  OPT_FORMAT = 256,
+  OPT_RULES,
+  OPT_NO_DEFAULT,
+  OPT_ENABLE,
+  OPT_DISABLE,
+  OPT_BASELINE,
+  OPT_QUIET,
+  OPT_VERSION,
+  OPT_HELP,
+  OPT_ROOT,
+  OPT_DOC_URL
+};
 
 static const struct option longopts[] = {
     {"format", required_argument, NULL, OPT_FORMAT},

@@ -8,21 +8,21 @@
 typedef enum hd__format { HD__FORMAT_TEXT, HD__FORMAT_SARIF, HD__FORMAT_JSON } hd__format;
 
 typedef struct hd__options {
-  const char *compdb;   /* -p: build directory or compile_commands.json */
+  const char *compdb; /* -p: build directory or compile_commands.json */
   hd__format format;
-  const char *output;   /* -o, NULL = stdout */
-  const char **packs;   /* --rules, in order */
+  const char *output; /* -o, NULL = stdout */
+  const char **packs; /* --rules, in order */
   int npacks;
   bool no_default_rules;
-  bool *enabled;        /* per rule of the registry */
+  bool *enabled; /* per rule of the registry */
   int jobs;
   const char *baseline;
   bool quiet;
-  const char *root;     /* --root, NULL = current directory */
+  const char *root; /* --root, NULL = current directory */
   const char *doc_url;
-  char **files;         /* positional arguments before "--" */
+  char **files; /* positional arguments before "--" */
   int nfiles;
-  char **cc_args;       /* after "--" */
+  char **cc_args; /* after "--" */
   int ncc_args;
   bool has_cc_args;
   bool help, version;

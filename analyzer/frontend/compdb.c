@@ -87,12 +87,30 @@ static bool is_c_driver(const char *argv0) {
 /* Options clang does not know or that change what counts as a parse error.
  * A trailing '*' matches a prefix. */
 static const char *const dropped[] = {
-    "-Werror*", "-pedantic-errors", "-fno-tree-*", "-ftree-*", "-fconserve-stack",
-    "-fno-var-tracking*", "-fvar-tracking*", "-mno-fp-ret-in-387", "-fno-ipa-*", "-fipa-*",
-    "-fsched-*", "-fno-guess-branch-probability", "-flto*", "-fno-allow-store-data-races",
-    "-fmacro-prefix-map=*", "-fcf-protection*", "-fzero-call-used-regs=*", "-fanalyzer",
-    "-fdiagnostics-color*", "-fno-diagnostics-show-caret", "-fmin-function-alignment*",
-    "-fstack-clash-protection", "-fno-strict-overflow", "-Wno-maybe-uninitialized",
+    "-Werror*",
+    "-pedantic-errors",
+    "-fno-tree-*",
+    "-ftree-*",
+    "-fconserve-stack",
+    "-fno-var-tracking*",
+    "-fvar-tracking*",
+    "-mno-fp-ret-in-387",
+    "-fno-ipa-*",
+    "-fipa-*",
+    "-fsched-*",
+    "-fno-guess-branch-probability",
+    "-flto*",
+    "-fno-allow-store-data-races",
+    "-fmacro-prefix-map=*",
+    "-fcf-protection*",
+    "-fzero-call-used-regs=*",
+    "-fanalyzer",
+    "-fdiagnostics-color*",
+    "-fno-diagnostics-show-caret",
+    "-fmin-function-alignment*",
+    "-fstack-clash-protection",
+    "-fno-strict-overflow",
+    "-Wno-maybe-uninitialized",
 };
 
 static bool is_dropped(const char *a) {
@@ -147,8 +165,8 @@ int hd__compdb_normalise(const char *directory, char **raw, int nraw, hd__comman
       continue;
     ok = push(out, &cap, a);
   }
-  ok = ok && push(out, &cap, "-Qunused-arguments") &&
-       push(out, &cap, "-Wno-unknown-warning-option");
+  ok =
+      ok && push(out, &cap, "-Qunused-arguments") && push(out, &cap, "-Wno-unknown-warning-option");
   if (ok && directory)
     ok = push(out, &cap, "-working-directory") && push(out, &cap, directory);
   if (ok && directory)
@@ -214,7 +232,9 @@ static int split_command(const char *cmd, char ***argv, int *argc) {
   return 0;
 }
 
-static bool is_c_source(const char *file) { return ends_with(file, ".c"); }
+static bool is_c_source(const char *file) {
+  return ends_with(file, ".c");
+}
 
 static bool has_file(const hd__compdb *db, const char *file) {
   for (int i = 0; i < db->n; i++)
@@ -275,7 +295,8 @@ int hd__compdb_load(hd__compdb *db, const char *path) {
     const char *cmd = json_string_value(json_object_get(e, "command"));
     json_t *args = json_object_get(e, "arguments");
     if (!dir || !file || (!cmd && !json_is_array(args))) {
-      fprintf(stderr, "%s: error: entry %zu lacks directory, file, or command/arguments\n", path, i);
+      fprintf(stderr, "%s: error: entry %zu lacks directory, file, or command/arguments\n", path,
+              i);
       rc = HD_EINVAL;
       break;
     }

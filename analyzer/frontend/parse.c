@@ -18,7 +18,8 @@ int hd__parse(CXIndex idx, const hd__command *cmd, CXTranslationUnit *out) {
   enum CXErrorCode ec =
       clang_parseTranslationUnit2FullArgv(idx, NULL, argv, cmd->argc + 1, NULL, 0, opts, &tu);
   if (ec != CXError_Success || !tu) {
-    fprintf(stderr, "%s: error: libclang could not parse this file (code %d)\n", cmd->file, (int)ec);
+    fprintf(stderr, "%s: error: libclang could not parse this file (code %d)\n", cmd->file,
+            (int)ec);
     return HD_EINVAL;
   }
   int errors = 0;

@@ -109,7 +109,7 @@ typedef struct builder {
   int nawaits;     /* AWAIT nodes built so far in this function */
   bool suspending; /* inside the `return HD_PENDING` branch of an await */
   const char *poll_suffix;
-  int built; /* functions added so far */
+  int built;   /* functions added so far */
   int in_expr; /* inside an expression statement (see cond_value) */
 } builder;
 
@@ -185,8 +185,8 @@ static bool is_noreturn_attr(CXCursor c) {
   for (unsigned i = 0; i < n && !yes; i++) {
     CXString sp = clang_getTokenSpelling(tu, toks[i]);
     const char *t = clang_getCString(sp);
-    yes = strcmp(t, "_Noreturn") == 0 || strcmp(t, "noreturn") == 0 ||
-          strcmp(t, "__noreturn__") == 0;
+    yes =
+        strcmp(t, "_Noreturn") == 0 || strcmp(t, "noreturn") == 0 || strcmp(t, "__noreturn__") == 0;
     clang_disposeString(sp);
   }
   if (toks)
@@ -624,7 +624,8 @@ static bool try_test(builder *b, CXCursor e, int *cur, const hd__api_fn **api, i
     *loc = tv->loc;
     return true;
   }
-  if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Assign) {
+  if (k == CXCursor_BinaryOperator &&
+      clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Assign) {
     kids ch = children(e);
     bool ok = false;
     if (ch.n == 2 && (*api = try_call(b, ch.v[1]))) {

@@ -22,7 +22,9 @@ hd__program *hd__program_new(void) {
   return p;
 }
 
-static void free_string(void *s) { free(s); }
+static void free_string(void *s) {
+  free(s);
+}
 
 void hd__program_free(hd__program *p) {
   if (!p)
@@ -35,7 +37,9 @@ void hd__program_free(hd__program *p) {
   free(p);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(a, b); }
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(a, b);
+}
 
 const char *hd__program_intern(hd__program *p, const char *s) {
   pthread_mutex_lock(&p->mu);
@@ -83,11 +87,18 @@ static int cmp_fn(const void *a, const void *b) {
   return c;
 }
 
-void hd__program_index(hd__program *p) { qsort(p->fns, (size_t)p->nfns, sizeof *p->fns, cmp_fn); }
+void hd__program_index(hd__program *p) {
+  if (p->nfns > 0)
+    qsort(p->fns, (size_t)p->nfns, sizeof *p->fns, cmp_fn);
+}
 
-int hd__program_count(const hd__program *p) { return p->nfns; }
+int hd__program_count(const hd__program *p) {
+  return p->nfns;
+}
 
-hd__function *hd__program_at(const hd__program *p, int i) { return p->fns[i]; }
+hd__function *hd__program_at(const hd__program *p, int i) {
+  return p->fns[i];
+}
 
 hd__function *hd__program_find(const hd__program *p, const char *key) {
   int lo = 0, hi = p->nfns;

@@ -63,13 +63,13 @@ typedef struct hd__lock {
 typedef struct hd__node {
   hd__ev ev;
   hd__loc loc;
-  int lock;             /* ACQUIRE/RELEASE: index into fn->locks */
-  hd__lock_mode mode;   /* ACQUIRE */
-  const char *callee;   /* CALL: the callee's function key; AWAIT: the
-                           child's poll function key in this TU, or NULL */
-  const char *via;      /* ACQUIRE from a try: "pthread_mutex_trylock" etc. */
-  const char **args;    /* CALL: canonical pointer text of each argument;
-                           AWAIT: args[0] is the child's frame */
+  int lock;           /* ACQUIRE/RELEASE: index into fn->locks */
+  hd__lock_mode mode; /* ACQUIRE */
+  const char *callee; /* CALL: the callee's function key; AWAIT: the
+                         child's poll function key in this TU, or NULL */
+  const char *via;    /* ACQUIRE from a try: "pthread_mutex_trylock" etc. */
+  const char **args;  /* CALL: canonical pointer text of each argument;
+                         AWAIT: args[0] is the child's frame */
   int nargs;
   const char *child_name; /* CALL: poll function of the frame it sets up;
                              AWAIT: poll function of the awaited child */
@@ -81,7 +81,7 @@ typedef struct hd__node {
 } hd__node;
 
 typedef struct hd__function {
-  const char *key;  /* "name", or "file:name" for static functions */
+  const char *key; /* "name", or "file:name" for static functions */
   const char *name;
   hd__loc loc;
   bool is_static;

@@ -50,7 +50,9 @@ static char *dup_printf(const char *fmt, ...) {
   return s;
 }
 
-static bool is_ident_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+static bool is_ident_char(char c) {
+  return isalnum((unsigned char)c) || c == '_';
+}
 
 char *hd__expr_text(CXCursor e) {
   CXTranslationUnit tu = clang_Cursor_getTranslationUnit(e);
@@ -138,7 +140,8 @@ static char *deref(char *p) {
 char *hd__lockid_ptr(CXCursor e, const hd__lockid_ctx *ctx) {
   e = hd__cursor_strip(e);
   enum CXCursorKind k = clang_getCursorKind(e);
-  if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
+  if (k == CXCursor_UnaryOperator &&
+      clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
     kids ch = children(e);
     if (ch.n == 1) {
       char *o = canon_obj(ch.v[0], ctx);
@@ -147,7 +150,8 @@ char *hd__lockid_ptr(CXCursor e, const hd__lockid_ctx *ctx) {
       return out;
     }
   }
-  if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr || k == CXCursor_ArraySubscriptExpr ||
+  if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr ||
+      k == CXCursor_ArraySubscriptExpr ||
       (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_Deref))
     return canon_obj(e, ctx);
   return hd__expr_text(e);

@@ -6,17 +6,17 @@
  *     &f->mu      -> "&(*f).mu"      &(*f).mu -> "&(*f).mu"
  *     &s.locks[i] -> "&s.locks[i]"   casts and parentheses vanish
  * Roots: globals by name, static locals as "fn::name", other locals as
- * "@name" (or the parameter a local pointer was initialised from), parameters of the function being built as "$N" (0-based) so a
- * summary can be re-rooted at a call site with hd__lockid_subst(). */
+ * "@name" (or the parameter a local pointer was initialised from), parameters of the function being
+ * built as "$N" (0-based) so a summary can be re-rooted at a call site with hd__lockid_subst(). */
 #ifndef HEDDLE_ANALYZER_LOCKID_H
 #define HEDDLE_ANALYZER_LOCKID_H
 
 #include <clang-c/Index.h>
 
 typedef struct hd__lockid_ctx {
-  CXCursor fn;        /* the function whose body is being built */
-  const char *fname;  /* its name, for static locals */
-  CXCursor *params;   /* its parameters, in order */
+  CXCursor fn;       /* the function whose body is being built */
+  const char *fname; /* its name, for static locals */
+  CXCursor *params;  /* its parameters, in order */
   int nparams;
   /* locals initialised from a parameter (`name *f = (name *)self;`):
    * they are written as that parameter's root */

@@ -13,13 +13,17 @@ struct hd__model {
 };
 
 static const char *const role_names[HD__ROLE_COUNT] = {
-    "await",    "suspending", "lock_acquire", "lock_release", "lock_try",  "noreturn",
+    "await",    "suspending", "lock_acquire", "lock_release", "lock_try", "noreturn",
     "blocking", "spawn",      "block_on",     "cancelling",   "future",
 };
 
-const char *hd__role_name(hd__role r) { return r < HD__ROLE_COUNT ? role_names[r] : "?"; }
+const char *hd__role_name(hd__role r) {
+  return r < HD__ROLE_COUNT ? role_names[r] : "?";
+}
 
-hd__model *hd__model_new(void) { return calloc(1, sizeof(hd__model)); }
+hd__model *hd__model_new(void) {
+  return calloc(1, sizeof(hd__model));
+}
 
 void hd__model_free(hd__model *m) {
   if (!m)

@@ -41,7 +41,11 @@ typedef enum hd__try_success { HD__SUCCESS_ZERO, HD__SUCCESS_NONZERO } hd__try_s
 typedef enum hd__spawn_kind { HD__SPAWN_MULTI, HD__SPAWN_LOCAL } hd__spawn_kind;
 typedef enum hd__safety { HD__SAFETY_UNKNOWN, HD__SAFETY_SAFE, HD__SAFETY_UNSAFE } hd__safety;
 /* How the runtime cancels a task (DESIGN.md §2.2). */
-typedef enum hd__cancellation { HD__CANCEL_DROP, HD__CANCEL_STICKY_ERROR, HD__CANCEL_ABANDON } hd__cancellation;
+typedef enum hd__cancellation {
+  HD__CANCEL_DROP,
+  HD__CANCEL_STICKY_ERROR,
+  HD__CANCEL_ABANDON
+} hd__cancellation;
 
 typedef struct hd__lock_family {
   char *name;
@@ -62,7 +66,7 @@ typedef struct hd__api_fn {
   unsigned future_arg;     /* spawn / block_on: 1-based */
   unsigned *branch_args;   /* cancelling: 1-based, empty = every future argument */
   unsigned branch_args_count;
-  hd__safety cancel_safe;  /* future */
+  hd__safety cancel_safe;            /* future */
   const hd__lock_family *family_ref; /* resolved at load time */
 } hd__api_fn;
 

@@ -27,7 +27,8 @@ static const cyaml_strval_t mode_strings[] = {{"exclusive", HD__MODE_EXCLUSIVE},
                                               {"shared", HD__MODE_SHARED}};
 static const cyaml_strval_t success_strings[] = {{"zero", HD__SUCCESS_ZERO},
                                                  {"nonzero", HD__SUCCESS_NONZERO}};
-static const cyaml_strval_t spawn_strings[] = {{"multi", HD__SPAWN_MULTI}, {"local", HD__SPAWN_LOCAL}};
+static const cyaml_strval_t spawn_strings[] = {{"multi", HD__SPAWN_MULTI},
+                                               {"local", HD__SPAWN_LOCAL}};
 static const cyaml_strval_t safety_strings[] = {
     {"unknown", HD__SAFETY_UNKNOWN}, {"yes", HD__SAFETY_SAFE}, {"no", HD__SAFETY_UNSAFE}};
 static const cyaml_strval_t cancel_strings[] = {{"drop", HD__CANCEL_DROP},
@@ -40,8 +41,10 @@ static const cyaml_strval_t cancel_strings[] = {{"drop", HD__CANCEL_DROP},
 
 static const cyaml_schema_field_t family_fields[] = {
     CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, hd__lock_family, name, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_ENUM("kind", CYAML_FLAG_DEFAULT, hd__lock_family, kind, kind_strings, N(kind_strings)),
-    CYAML_FIELD_STRING_PTR("description", OPT_PTR, hd__lock_family, description, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_ENUM("kind", CYAML_FLAG_DEFAULT, hd__lock_family, kind, kind_strings,
+                     N(kind_strings)),
+    CYAML_FIELD_STRING_PTR("description", OPT_PTR, hd__lock_family, description, 0,
+                           CYAML_UNLIMITED),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t family_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, hd__lock_family, family_fields)};
@@ -60,7 +63,8 @@ static const cyaml_schema_field_t fn_fields[] = {
     CYAML_FIELD_UINT("future_arg", OPT, hd__api_fn, future_arg),
     CYAML_FIELD_SEQUENCE("branch_args", OPT_PTR, hd__api_fn, branch_args, &uint_entry, 0,
                          CYAML_UNLIMITED),
-    CYAML_FIELD_ENUM("cancel_safe", OPT, hd__api_fn, cancel_safe, safety_strings, N(safety_strings)),
+    CYAML_FIELD_ENUM("cancel_safe", OPT, hd__api_fn, cancel_safe, safety_strings,
+                     N(safety_strings)),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t fn_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, hd__api_fn, fn_fields)};
@@ -75,7 +79,8 @@ static const cyaml_schema_value_t type_entry = {
 static const cyaml_schema_field_t pack_fields[] = {
     CYAML_FIELD_STRING_PTR("pack", CYAML_FLAG_POINTER, hd__pack, name, 1, CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("description", OPT_PTR, hd__pack, description, 0, CYAML_UNLIMITED),
-    CYAML_FIELD_ENUM("cancellation", OPT, hd__pack, cancellation, cancel_strings, N(cancel_strings)),
+    CYAML_FIELD_ENUM("cancellation", OPT, hd__pack, cancellation, cancel_strings,
+                     N(cancel_strings)),
     CYAML_FIELD_STRING_PTR("resume_switch", OPT_PTR, hd__pack, resume_switch, 1, CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("poll_suffix", OPT_PTR, hd__pack, poll_suffix, 1, CYAML_UNLIMITED),
     CYAML_FIELD_SEQUENCE("lock_families", OPT_PTR, hd__pack, lock_families, &family_entry, 0,
@@ -151,8 +156,8 @@ static int pack_validate(const char *path, hd__pack *p) {
     hd__api_fn *f = &p->functions[i];
     const char *what = f->name ? f->name : f->annotation ? f->annotation : "?";
     if ((f->name == NULL) == (f->annotation == NULL)) {
-      fprintf(stderr, "%s: error: functions[%u]: give exactly one of 'name' and 'annotation'\n", path,
-              i);
+      fprintf(stderr, "%s: error: functions[%u]: give exactly one of 'name' and 'annotation'\n",
+              path, i);
       return HD_EINVAL;
     }
     if (needs_lock(f->role)) {

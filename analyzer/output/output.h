@@ -27,7 +27,7 @@ typedef struct hd__report {
   const char *doc_url; /* helpUri = doc_url + id + ".md" */
   const bool *enabled; /* per rule */
   int ntus, failed_tus;
-  char **failed;       /* files that did not parse */
+  char **failed; /* files that did not parse */
   hd__sources *src;
 } hd__report;
 

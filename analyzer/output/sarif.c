@@ -17,7 +17,7 @@
 #include "heddle/error.h"
 #include "output/output.h"
 
-#define SARIF_SCHEMA                                                                                \
+#define SARIF_SCHEMA                                                                               \
   "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 /* UTF-16 code units before byte offset `bytes` of a UTF-8 line. */
@@ -32,7 +32,9 @@ static int utf16_units(const char *line, size_t len, size_t bytes) {
   return units;
 }
 
-static bool ident(char c) { return isalnum((unsigned char)c) || c == '_'; }
+static bool ident(char c) {
+  return isalnum((unsigned char)c) || c == '_';
+}
 
 static json_t *region(const hd__report *r, hd__loc loc) {
   size_t len = 0;
@@ -85,7 +87,8 @@ static json_t *artifact(const hd__report *r, const char *file) {
 }
 
 static json_t *physical(const hd__report *r, hd__loc loc) {
-  return json_pack("{s:o, s:o}", "artifactLocation", artifact(r, loc.file), "region", region(r, loc));
+  return json_pack("{s:o, s:o}", "artifactLocation", artifact(r, loc.file), "region",
+                   region(r, loc));
 }
 
 static json_t *rules_json(const hd__report *r) {
@@ -96,13 +99,13 @@ static json_t *rules_json(const hd__report *r) {
     char *md = hd__strf("%s\n\nSee [%s](%s) for bad and good examples, the fix, and how to "
                         "suppress it (`// heddle: ignore[%s] reason`).",
                         rule->full_desc, rule->id, uri ? uri : "", rule->id);
-    json_t *o = json_pack(
-        "{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:s, s:b}, s:{s:[ss], s:s}}", "id",
-        rule->id, "name", rule->id, "shortDescription", "text", rule->short_desc, "fullDescription",
-        "text", rule->full_desc, "help", "text", rule->full_desc, "markdown", md ? md : "",
-        "helpUri", uri ? uri : "", "defaultConfiguration", "level", rule->level, "enabled",
-        r->enabled ? r->enabled[i] : 1, "properties", "tags", "concurrency", "async", "precision",
-        "high");
+    json_t *o =
+        json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:s, s:b}, s:{s:[ss], s:s}}",
+                  "id", rule->id, "name", rule->id, "shortDescription", "text", rule->short_desc,
+                  "fullDescription", "text", rule->full_desc, "help", "text", rule->full_desc,
+                  "markdown", md ? md : "", "helpUri", uri ? uri : "", "defaultConfiguration",
+                  "level", rule->level, "enabled", r->enabled ? r->enabled[i] : 1, "properties",
+                  "tags", "concurrency", "async", "precision", "high");
     if (o)
       json_array_append_new(rules, o);
     free(uri);
@@ -121,9 +124,9 @@ static json_t *result_json(const hd__report *r, const hd__finding *f) {
   json_t *related = json_array();
   json_t *flow = json_array();
   for (int n = 0; n < f->nnotes; n++) {
-    json_array_append_new(related,
-                          json_pack("{s:i, s:o, s:{s:s}}", "id", n + 1, "physicalLocation",
-                                    physical(r, f->notes[n].loc), "message", "text", f->notes[n].msg));
+    json_array_append_new(related, json_pack("{s:i, s:o, s:{s:s}}", "id", n + 1, "physicalLocation",
+                                             physical(r, f->notes[n].loc), "message", "text",
+                                             f->notes[n].msg));
     json_array_append_new(flow, json_pack("{s:{s:o, s:{s:s}}}", "location", "physicalLocation",
                                           physical(r, f->notes[n].loc), "message", "text",
                                           f->notes[n].msg));
@@ -148,11 +151,10 @@ static json_t *result_json(const hd__report *r, const hd__finding *f) {
 static json_t *invocation_json(const hd__report *r) {
   json_t *notes = json_array();
   for (int i = 0; i < r->failed_tus; i++)
-    json_array_append_new(notes,
-                          json_pack("{s:s, s:{s:s}, s:[{s:{s:o}}]}", "level", "error", "message",
-                                    "text", "the file did not compile; it was not analyzed",
-                                    "locations", "physicalLocation", "artifactLocation",
-                                    artifact(r, r->failed[i])));
+    json_array_append_new(
+        notes, json_pack("{s:s, s:{s:s}, s:[{s:{s:o}}]}", "level", "error", "message", "text",
+                         "the file did not compile; it was not analyzed", "locations",
+                         "physicalLocation", "artifactLocation", artifact(r, r->failed[i])));
   return json_pack("[{s:b, s:o}]", "executionSuccessful", r->failed_tus == 0,
                    "toolExecutionNotifications", notes);
 }
@@ -167,12 +169,12 @@ int hd__sarif_write(FILE *out, const hd__findings *fs, const hd__report *r) {
   char *root_uri_path = uri_path(r->root);
   char *root_uri = hd__strf("file://%s/", root_uri_path ? root_uri_path : "");
   free(root_uri_path);
-  json_t *run = json_pack(
-      "{s:{s:{s:s, s:s, s:s, s:s, s:o}}, s:{s:{s:s}}, s:o, s:s, s:o}", "tool", "driver", "name",
-      "heddle", "version", HEDDLE_VERSION, "semanticVersion", HEDDLE_VERSION, "informationUri",
-      r->doc_url, "rules", rules_json(r), "originalUriBaseIds", "%SRCROOT%", "uri",
-      root_uri ? root_uri : "file:///", "invocations", invocation_json(r), "columnKind",
-      "utf16CodeUnits", "results", results);
+  json_t *run =
+      json_pack("{s:{s:{s:s, s:s, s:s, s:s, s:o}}, s:{s:{s:s}}, s:o, s:s, s:o}", "tool", "driver",
+                "name", "heddle", "version", HEDDLE_VERSION, "semanticVersion", HEDDLE_VERSION,
+                "informationUri", r->doc_url, "rules", rules_json(r), "originalUriBaseIds",
+                "%SRCROOT%", "uri", root_uri ? root_uri : "file:///", "invocations",
+                invocation_json(r), "columnKind", "utf16CodeUnits", "results", results);
   free(root_uri);
   json_t *root =
       json_pack("{s:s, s:s, s:[o]}", "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs", run);

@@ -16,7 +16,9 @@ struct hd__sources {
   void *files; /* tsearch tree of src_file */
 };
 
-hd__sources *hd__sources_new(void) { return calloc(1, sizeof(hd__sources)); }
+hd__sources *hd__sources_new(void) {
+  return calloc(1, sizeof(hd__sources));
+}
 
 static void free_file(void *p) {
   src_file *f = p;

@@ -83,7 +83,9 @@ int hd__lockflow_callee_lock(hd__program *p, hd__function *fn, const hd__node *n
   return idx >= 0 && idx < 64 ? idx : -1;
 }
 
-static uint64_t bit(int i) { return i >= 0 && i < 64 ? (uint64_t)1 << i : 0; }
+static uint64_t bit(int i) {
+  return i >= 0 && i < 64 ? (uint64_t)1 << i : 0;
+}
 
 void hd__lockflow_step(hd__program *p, hd__function *fn, const hd__summaries *s,
                        const hd__lstate *st, uint64_t *held, uint64_t *released) {
@@ -215,7 +217,9 @@ static hd__loc acquire_loc(hd__function *fn, const hd__lflow *f, int q, int lock
 }
 
 /* Only ids a caller can name survive: parameter-rooted and global ones. */
-static bool exportable(const char *id) { return strchr(id, '@') == NULL; }
+static bool exportable(const char *id) {
+  return strchr(id, '@') == NULL;
+}
 
 static int summarize(hd__program *p, hd__function *fn, const hd__summaries *all, hd__summary *out) {
   hd__lflow f;

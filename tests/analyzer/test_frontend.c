@@ -35,8 +35,17 @@ static char *write_temp(const char *text, const char *suffix) {
 }
 
 static void test_frontend_normalise_gcc_command(void **state) {
-  char *raw[] = {"/usr/bin/x86_64-linux-gnu-gcc-12", "-O2", "-Werror", "-Werror=vla",
-                 "-fno-tree-loop-distribute-patterns", "-Iinc", "-o", "x.o", "-c", "-MD", "-MF",
+  char *raw[] = {"/usr/bin/x86_64-linux-gnu-gcc-12",
+                 "-O2",
+                 "-Werror",
+                 "-Werror=vla",
+                 "-fno-tree-loop-distribute-patterns",
+                 "-Iinc",
+                 "-o",
+                 "x.o",
+                 "-c",
+                 "-MD",
+                 "-MF",
                  "x.d"};
   hd__command c;
   assert_int_equal(hd__compdb_normalise("/src", raw, 12, &c), 0);
@@ -141,8 +150,8 @@ static void test_frontend_pack_lookup_and_override(void **state) {
 
 static void test_frontend_pack_errors(void **state) {
   char *bad_role = write_temp("pack: x\nfunctions:\n  - {name: f, role: nope}\n", ".yaml");
-  char *both = write_temp("pack: x\nfunctions:\n  - {name: f, annotation: a, role: await}\n",
-                          ".yaml");
+  char *both =
+      write_temp("pack: x\nfunctions:\n  - {name: f, annotation: a, role: await}\n", ".yaml");
   char *no_family = write_temp("pack: x\nfunctions:\n  - {name: f, role: lock_acquire}\n", ".yaml");
   char *no_name = write_temp("description: no pack key\n", ".yaml");
   hd__model *m = hd__model_new();

@@ -273,7 +273,7 @@ static void test_lock_flow_callee_summaries(void **state) {
                "  obj_unlock(a);\n"
                "  suspend();\n"
                "  obj_lock(b);\n"
-               "  suspend();\n" /* 10: b->mu held */
+               "  suspend();\n"    /* 10: b->mu held */
                "  pause_here();\n" /* 11: and across a suspending callee */
                "  obj_unlock(b);\n"
                "}\n",
