@@ -1,8 +1,8 @@
-/* corpus: needs-feasibility
- * An RPC call with an optional deadline: the timeout future is initialised
+/* An RPC call with an optional deadline: the timeout future is initialised
  * only when a deadline is configured, a flag records that, and the await
- * goes through the timeout exactly when the flag is set. Good: the path
- * "timeout initialised, then the flag is false" is infeasible. */
+ * goes through the timeout exactly when the flag is set. Good: each future
+ * initialised here is used (passed to the timeout, or awaited through a
+ * pointer in a later statement) on some path. */
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -1,9 +1,8 @@
-/* corpus: needs-feasibility
- * A connection driver prepares the next step's future in a switch on its
+/* A connection driver prepares the next step's future in a switch on its
  * state (no awaits inside the switch, as HD_AWAIT requires) and then awaits
- * the prepared future under an if-chain on the same state. Good: every
- * state that initialises a future reaches the await of that future; the
- * mismatched paths need two different states at once. */
+ * the prepared future under an if-chain on the same state. Good: each
+ * future initialised in the switch has its await later in the function
+ * (through &f->x.hd, not inside the initialising statement). */
 #include <stdint.h>
 
 #include "heddle/heddle.h"

@@ -1,8 +1,7 @@
-/* corpus: needs-feasibility
- * A prober creates a warm-up delay before its loop and awaits it on the
+/* A prober creates a warm-up delay before its loop and awaits it on the
  * first pass (i == 0), awaiting interval ticks on the later passes; the loop
- * has constant bounds, so it always runs. Good: the only path that skips the
- * warm-up await skips the whole loop, which is infeasible. */
+ * has constant bounds, so it always runs. Good: the warm-up
+ * future initialised before the loop is awaited inside it. */
 #include "heddle/heddle.h"
 
 #define PROBES 5
