@@ -1,6 +1,7 @@
 /* feasibility/z3_solver.c - bit-vector encoding of path steps (see z3_solver.h). */
 #include "feasibility/z3_solver.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ struct hd__fsolver {
   const hd__fstep *steps;
   int step;
   hd__fstats stats;
+  struct hd__fsolver *next_thread; /* hd__fsolver_thread's list */
 };
 
 /* Z3 calls this instead of exiting; the failing call returns NULL or a
@@ -483,4 +485,56 @@ void hd__fstats_add(hd__fstats *into, const hd__fstats *from) {
   into->findings_removed += from->findings_removed;
   into->witnesses_dropped += from->witnesses_dropped;
   into->seconds += from->seconds;
+}
+
+/* ---- one solver per thread -------------------------------------------- */
+
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+static pthread_key_t thread_key;
+static pthread_mutex_t threads_mu = PTHREAD_MUTEX_INITIALIZER;
+static hd__fsolver *threads; /* live thread solvers */
+static hd__fstats retired;   /* what exited threads' solvers counted */
+
+static void thread_exit(void *p) {
+  hd__fsolver *s = p;
+  pthread_mutex_lock(&threads_mu);
+  for (hd__fsolver **pp = &threads; *pp; pp = &(*pp)->next_thread)
+    if (*pp == s) {
+      *pp = s->next_thread;
+      break;
+    }
+  hd__fstats_add(&retired, &s->stats);
+  pthread_mutex_unlock(&threads_mu);
+  hd__fsolver_free(s);
+}
+
+static void make_key(void) {
+  pthread_key_create(&thread_key, thread_exit);
+}
+
+hd__fsolver *hd__fsolver_thread(void) {
+  pthread_once(&thread_once, make_key);
+  hd__fsolver *s = pthread_getspecific(thread_key);
+  if (s)
+    return s;
+  s = hd__fsolver_new(0);
+  if (!s)
+    return NULL;
+  if (pthread_setspecific(thread_key, s) != 0) {
+    hd__fsolver_free(s);
+    return NULL;
+  }
+  pthread_mutex_lock(&threads_mu);
+  s->next_thread = threads;
+  threads = s;
+  pthread_mutex_unlock(&threads_mu);
+  return s;
+}
+
+void hd__fstats_total(hd__fstats *out) {
+  pthread_mutex_lock(&threads_mu);
+  *out = retired;
+  for (hd__fsolver *s = threads; s; s = s->next_thread)
+    hd__fstats_add(out, &s->stats);
+  pthread_mutex_unlock(&threads_mu);
 }

@@ -78,4 +78,14 @@ void hd__fsolver_note_finding(hd__fsolver *s, bool removed, unsigned long witnes
 const hd__fstats *hd__fsolver_stats(const hd__fsolver *s);
 void hd__fstats_add(hd__fstats *into, const hd__fstats *from);
 
+/* The calling thread's solver, made on first use with the default rlimit
+ * and freed when the thread exits; NULL when Z3 cannot start (callers then
+ * keep their findings). This is how checks get a solver without one being
+ * threaded through every interface. */
+hd__fsolver *hd__fsolver_thread(void);
+/* The sum of the statistics of every thread's solver so far, those of
+ * exited threads included. Call it when the checks are done: a running
+ * thread's counters are read without synchronisation. */
+void hd__fstats_total(hd__fstats *out);
+
 #endif
