@@ -8,13 +8,13 @@
 
 #include "heddle/heddle.h"
 
-HD_ASYNC_FN(rpc, int, hd_stream *s; uint64_t deadline_ms; bool timed; uint8_t reply[4];
-            hd_read_exact rx; hd_timeout to;);
+HD_ASYNC_FN(rpc, int, hd_stream *s; uint64_t deadline_ms; bool timed; uint8_t reply[64];
+            hd_read rd; hd_timeout to;);
 HD_ASYNC(rpc, f, cx, NULL) {
-  hd_read_exact_init(&f->rx, f->s, f->reply, sizeof f->reply);
+  hd_read_init(&f->rd, f->s, f->reply, sizeof f->reply);
   f->timed = false;
   if (f->deadline_ms > 0) {
-    hd_timeout_init(&f->to, &f->rx.hd, f->deadline_ms);
+    hd_timeout_init(&f->to, &f->rd.hd, f->deadline_ms);
     f->timed = true;
   }
   if (f->timed) {
@@ -22,9 +22,9 @@ HD_ASYNC(rpc, f, cx, NULL) {
     if (f->to.out != 0)
       HD_RETURN(f, f->to.out);
   } else {
-    HD_AWAIT(f, cx, &f->rx.hd);
+    HD_AWAIT(f, cx, &f->rd.hd);
   }
-  HD_RETURN(f, f->rx.out);
+  HD_RETURN(f, (int)f->rd.out);
 }
 HD_ASYNC_END(f)
 

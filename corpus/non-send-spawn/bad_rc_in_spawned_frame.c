@@ -1,21 +1,20 @@
 /* A chat server spawns one task per session onto the multi-thread executor,
- * and the session frame keeps an hd_rc to the room's member list (Rc<T>
+ * and the session frame keeps an hd_rc to the shared room (Rc<T>
  * inside tokio::spawn: "future cannot be sent between threads safely").
- * Bad: the plain reference count may be touched from two workers at once. */
+ * Bad: the plain reference count is cloned and dropped from several workers
+ * at once (the room itself is only read). */
 #include <stdio.h>
 
 #include "heddle/heddle.h"
 
 typedef struct room {
   char name[32];
-  int members;
 } room;
 
 HD_ASYNC_FN(session, int, hd_rc *room_ref; int id; hd_sleep idle;);
 HD_ASYNC(session, f, cx, NULL) {
-  ((room *)hd_rc_get(f->room_ref))->members++;
   HD_AWAIT(f, cx, hd_sleep_init(&f->idle, 10));
-  ((room *)hd_rc_get(f->room_ref))->members--;
+  printf("session %d in %s\n", f->id, ((const room *)hd_rc_get(f->room_ref))->name);
   hd_rc_drop(f->room_ref);
   HD_RETURN(f, f->id);
 }
