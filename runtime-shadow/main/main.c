@@ -23,6 +23,9 @@ int main(int argc, char **argv) {
           (unsigned long long)st.executions, st.seconds,
           st.seconds > 0 ? (double)st.executions / st.seconds : 0.0, st.reports,
           st.reports == 1 ? "" : "s");
+  if (st.step_limited)
+    fprintf(stderr, "; %llu executions hit the step limit (--max-steps)",
+            (unsigned long long)st.step_limited);
   if (o.strategy == HD_SHADOW_DFS) {
     if (st.exhaustive)
       fprintf(stderr, "; exhaustive (no choice cut by the bound)");

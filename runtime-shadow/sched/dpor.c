@@ -124,9 +124,22 @@ static void race(hd__explorer *ex, uint32_t i, uint32_t j) {
   unsigned p = (initials >> tj) & 1 ? tj : (unsigned)__builtin_ctz(initials);
   if (within(ex, i, p)) {
     nd->backtrack |= (hd__tset)1 << p;
-  } else {
-    nd->skipped |= (hd__tset)1 << p;
-    ex->bound_pruned = true;
+    return;
+  }
+  nd->skipped |= (hd__tset)1 << p;
+  ex->bound_pruned = true;
+  /* Bounded POR (Coons, Musuvathi, McKinley, OOPSLA 2013): p may still be
+   * run earlier without going over the bound, at a point where the path
+   * already switched threads. Try the latest such point. */
+  for (uint32_t k = i; k-- > 0;) {
+    hd__node *e = &ex->nodes[k];
+    if (k > 0 && e->tid == e->prev)
+      continue;
+    hd__tset bp = (hd__tset)1 << p;
+    if (!(e->enabled & bp) || (e->sleep & bp) || !within(ex, k, p))
+      continue;
+    e->backtrack |= bp;
+    return;
   }
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <ucontext.h>
@@ -40,6 +41,7 @@ void hd_shadow_options_default(hd_shadow_options *o) {
   o->max_steps = 10000;
   o->stack_size = 256 * 1024;
   o->isolate = true;
+  o->hang_seconds = 10;
 }
 
 static int env_num(const char *name, double *out) {
@@ -90,6 +92,7 @@ int hd_shadow_options_from_env(hd_shadow_options *o) {
   NUM("HEDDLE_PROGRESS", progress, bool)
   NUM("HEDDLE_TRACE", trace, bool)
   NUM("HEDDLE_ISOLATE", isolate, bool)
+  NUM("HEDDLE_HANG", hang_seconds, unsigned)
 #undef NUM
   if ((s = getenv("HEDDLE_REPLAY")) && *s) {
     o->replay = s;
@@ -216,6 +219,25 @@ static void on_crash(int sig, siginfo_t *si, void *ucv) {
   raise(sig); /* SA_RESETHAND: now the default action ends the child */
 }
 
+/* The watchdog: once a second, an execution that has not moved for
+ * hang_seconds is stopped where it loops and reported as a hang. */
+static void on_tick(int sig, siginfo_t *si, void *ucv) {
+  static uint64_t last_exec;
+  static uint32_t last_depth;
+  static unsigned still;
+  hd__explorer *ex = hd__ex;
+  if (!ex->in_execution || ex->executions != last_exec || ex->depth != last_depth) {
+    last_exec = ex->executions;
+    last_depth = ex->depth;
+    still = 0;
+    return;
+  }
+  if (++still < hd__opts.hang_seconds)
+    return;
+  signal(SIGALRM, SIG_DFL);
+  on_crash(sig, si, ucv);
+}
+
 static void child_setup(void) {
   void *warm[2];
   backtrace(warm, 2); /* loads the unwinder now, not inside a signal handler */
@@ -229,6 +251,13 @@ static void child_setup(void) {
   int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP};
   for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
     sigaction(sigs[i], &sa, NULL);
+  if (hd__opts.hang_seconds) {
+    sa.sa_sigaction = on_tick;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval tick = {{1, 0}, {1, 0}};
+    setitimer(ITIMER_REAL, &tick, NULL);
+  }
 }
 
 /* The child died inside an execution: report it with the path so far. */
@@ -238,30 +267,40 @@ static void report_crash(int sig, int code, bool exited) {
   uintptr_t pcs[HD_SHADOW_MAX_LOCS];
   const char *notes[HD_SHADOW_MAX_LOCS];
   unsigned n = 0;
+  bool hang = !exited && sig == SIGALRM && ex->crash_signal == SIGALRM;
   if (exited) {
     snprintf(msg, sizeof msg, "the test called exit(%d) inside a schedule", code);
   } else {
-    snprintf(msg, sizeof msg, "signal %d (%s) in thread %d", sig, strsignal(sig),
-             (int)ex->crash_tid);
+    if (hang)
+      snprintf(msg, sizeof msg,
+               "thread %d made no visible operation for %u s (a loop that never reaches an "
+               "atomic, a lock or a join?)",
+               (int)ex->crash_tid, hd__opts.hang_seconds);
+    else
+      snprintf(msg, sizeof msg, "signal %d (%s) in thread %d", sig, strsignal(sig),
+               (int)ex->crash_tid);
     /* Keep the frames that have source lines: the test's own code. */
     int nf = ex->crash_signal == sig ? (int)ex->crash_nframes : 0;
     char prev[160] = "";
     for (int i = 0; i < nf && n < HD_SHADOW_MAX_LOCS; i++) {
       char buf[160];
-      if (!hd__symbolize(ex->crash_frames[i], i > 0, buf, sizeof buf) || strstr(buf, "(on_crash)"))
+      if (!hd__symbolize(ex->crash_frames[i], i > 0, buf, sizeof buf) ||
+          strstr(buf, "(on_crash)") || strstr(buf, "(on_tick)"))
         continue;
       /* The test's frames end where the scheduler called its function. */
       if (strstr(buf, "(thread_main)") || strstr(buf, "(body_main)"))
         break;
       if (strcmp(buf, prev) == 0) /* the signal frame repeats the faulting one */
         continue;
+      if (n == 0 && hd__pc_is_shadow(ex->crash_frames[i])) /* the detector, not the test */
+        continue;
       memcpy(prev, buf, sizeof prev);
       pcs[n] = ex->crash_frames[i];
-      notes[n] = n ? "called from" : "crashed here";
+      notes[n] = n ? "called from" : hang ? "looping here" : "crashed here";
       n++;
     }
   }
-  hd__report_raw(HD__REPORT_CRASH, msg, pcs, notes, n);
+  hd__report_raw(hang ? HD__REPORT_HANG : HD__REPORT_CRASH, msg, pcs, notes, n);
 }
 
 static void print_trace(void) {

@@ -125,6 +125,8 @@ void hd__reports_clear(void);
  * when `is_return`), into buf. Returns whether a source line was found. */
 bool hd__symbolize(uintptr_t pc, bool is_return, char *buf, size_t len);
 
+/* symbolize.c: whether pc is code of the shadow library itself. */
+bool hd__pc_is_shadow(uintptr_t pc);
 /* symbolize.c: the global variable at addr ("lock_a", "table+8"), if any. */
 bool hd__symbol_name(uintptr_t addr, char *buf, size_t len);
 

@@ -77,3 +77,11 @@ bool hd__symbol_name(uintptr_t addr, char *buf, size_t len) {
     snprintf(buf, len, "%s", name);
   return true;
 }
+
+bool hd__pc_is_shadow(uintptr_t pc) {
+  Dwfl *d = get();
+  Dwfl_Module *m = d ? dwfl_addrmodule(d, (Dwarf_Addr)pc) : NULL;
+  Dwfl_Line *line = m ? dwfl_module_getsrc(m, (Dwarf_Addr)pc) : NULL;
+  const char *file = line ? dwfl_lineinfo(line, NULL, NULL, NULL, NULL, NULL) : NULL;
+  return file && strstr(file, "/runtime-shadow/");
+}

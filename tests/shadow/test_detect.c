@@ -256,6 +256,34 @@ static void test_detect_relock_is_a_deadlock(void **state) {
   assert_non_null(strstr(r->message, "held by thread 0"));
 }
 
+/* A thread that spins on a plain variable never reaches a visible
+ * operation: the watchdog stops it and reports where it loops. */
+static volatile int spin_stop;
+
+static void *spinner(void *arg) {
+  while (!spin_stop) {
+  }
+  return NULL;
+}
+
+static void body_spin(void) {
+  spin_stop = 0;
+  pthread_t t;
+  pthread_create(&t, NULL, spinner, NULL);
+  spin_stop = 1;
+  pthread_join(t, NULL);
+}
+
+static void test_detect_hang(void **state) {
+  hd_shadow_options o = model_options();
+  o.hang_seconds = 1;
+  hd_shadow_stats st;
+  assert_int_equal(hd_shadow_run(&o, body_spin, &st), 1);
+  const hd_shadow_report *r = hd_shadow_report_get(0);
+  assert_string_equal(r->kind, "hang");
+  assert_non_null(strstr(r->locs[0].where, "spinner"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_detect_abba_deadlock),
@@ -267,6 +295,7 @@ int main(void) {
       cmocka_unit_test(test_detect_crash_and_go_on),
       cmocka_unit_test(test_detect_trylock_both_outcomes),
       cmocka_unit_test(test_detect_relock_is_a_deadlock),
+      cmocka_unit_test(test_detect_hang),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

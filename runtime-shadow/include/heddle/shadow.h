@@ -47,6 +47,8 @@ typedef struct hd_shadow_options {
   size_t stack_size;     /* bytes per simulated thread */
   const char *replay;    /* schedule string for HD_SHADOW_REPLAY */
   bool isolate;          /* run in a forked child: a crash is reported, exploring goes on */
+  unsigned hang_seconds; /* isolate: an execution that makes no visible operation for this
+                            long is reported as a hang (default 10; 0: never) */
   bool progress;         /* progress line on stderr */
   bool trace;            /* print the step-by-step trace of the (replayed) execution */
   bool quiet;            /* do not print reports on stderr */
@@ -54,11 +56,12 @@ typedef struct hd_shadow_options {
   const char *argv0;     /* test binary, for the replay command in reports */
 } hd_shadow_options;
 
-/* Defaults: DFS, preemption bound 3, isolate, 10000 steps, 256 KiB stacks. */
+/* Defaults: DFS, preemption bound 3, isolate, 10000 steps, 256 KiB stacks,
+ * hang after 10 s. */
 void hd_shadow_options_default(hd_shadow_options *o);
 /* Overrides fields from HEDDLE_STRATEGY, HEDDLE_PREEMPTIONS, HEDDLE_ITERATIONS,
  * HEDDLE_SEED, HEDDLE_TIME, HEDDLE_PCT_DEPTH, HEDDLE_MAX_STEPS, HEDDLE_REPLAY,
- * HEDDLE_JSON, HEDDLE_PROGRESS, HEDDLE_TRACE, HEDDLE_ISOLATE. Returns 0, or
+ * HEDDLE_JSON, HEDDLE_PROGRESS, HEDDLE_TRACE, HEDDLE_ISOLATE, HEDDLE_HANG. Returns 0, or
  * HD_EINVAL naming the bad variable on stderr. */
 int hd_shadow_options_from_env(hd_shadow_options *o);
 
