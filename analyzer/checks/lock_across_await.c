@@ -136,7 +136,7 @@ static int check_function(const hd__check_ctx *cx, int rule, hd__function *fn, h
     const hd__node *n = &fn->nodes[f.v[q].node];
     const hd__summary *cs = NULL;
     if (n->ev == HD__EV_CALL) {
-      cs = hd__summary_of(cx->sums, n->callee);
+      cs = hd__summary_of_node(cx->sums, n);
       if (!cs || !cs->may_await)
         continue;
     } else if (n->ev != HD__EV_AWAIT) {

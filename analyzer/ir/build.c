@@ -71,6 +71,14 @@ typedef struct try_var {
   hd__loc loc;
 } try_var;
 
+/* A variable declared with __attribute__((cleanup(fn))): fn(&var) runs
+ * when its block ends (or a return leaves it). */
+typedef struct cleanup {
+  const char *fn_key; /* the cleanup function's key (found by name if extern) */
+  const char *arg;    /* canonical "&var" */
+  hd__loc loc;
+} cleanup;
+
 typedef struct switch_ctx {
   int dispatch;
   bool resume; /* the coroutine resume dispatch: cases are fall-through only */
@@ -109,6 +117,8 @@ typedef struct builder {
   int nawaits;     /* AWAIT nodes built so far in this function */
   bool suspending; /* inside the `return HD_PENDING` branch of an await */
   const char *poll_suffix;
+  cleanup *cleanups; /* variables with __attribute__((cleanup(fn))) in scope */
+  int ncleanups, capcleanups;
   int built;   /* functions added so far */
   int in_expr; /* inside an expression statement (see cond_value) */
 } builder;
@@ -946,6 +956,63 @@ static void maybe_alias(builder *b, CXCursor var, CXCursor init) {
   }
 }
 
+/* The function named by a cleanup attribute, from its tokens (libclang
+ * does not expose the attribute), or NULL. */
+static char *cleanup_fn(CXCursor attr) {
+  CXTranslationUnit tu = clang_Cursor_getTranslationUnit(attr);
+  CXToken *toks = NULL;
+  unsigned n = 0;
+  char *out = NULL;
+  clang_tokenize(tu, clang_getCursorExtent(attr), &toks, &n);
+  for (unsigned i = 0; i + 2 < n && !out; i++) {
+    CXString a = clang_getTokenSpelling(tu, toks[i]);
+    const char *t = clang_getCString(a);
+    if (strcmp(t, "cleanup") == 0 || strcmp(t, "__cleanup__") == 0) {
+      CXString c = clang_getTokenSpelling(tu, toks[i + 2]);
+      out = strdup(clang_getCString(c));
+      clang_disposeString(c);
+    }
+    clang_disposeString(a);
+  }
+  if (toks)
+    clang_disposeTokens(tu, toks, n);
+  return out;
+}
+
+static void push_cleanup(builder *b, CXCursor var, const char *fname) {
+  if (!grow((void **)&b->cleanups, &b->capcleanups, b->ncleanups, sizeof *b->cleanups))
+    return;
+  char *vn = spelling(var);
+  char *arg = NULL;
+  bool is_static = clang_Cursor_getStorageClass(var) == CX_SC_Static;
+  if (vn && asprintf(&arg, is_static ? "&%s::%s" : "&@%s%s", is_static ? b->lctx.fname : vn,
+                     is_static ? vn : "") < 0)
+    arg = NULL;
+  if (arg)
+    b->cleanups[b->ncleanups++] =
+        (cleanup){fn_key(b, fname, true), hd__program_intern(b->prog, arg), loc_of(b, var)};
+  free(arg);
+  free(vn);
+}
+
+/* Calls the cleanups of the scopes above `depth`, innermost first. */
+static int run_cleanups(builder *b, int cur, int depth, hd__loc at) {
+  for (int i = b->ncleanups - 1; i >= depth && cur >= 0; i--) {
+    int n = node(b, HD__EV_CALL, at, cur);
+    if (n < 0)
+      return cur;
+    hd__node *nd = &b->fn->nodes[n];
+    nd->callee = b->cleanups[i].fn_key;
+    nd->args = calloc(1, sizeof *nd->args);
+    if (nd->args) {
+      nd->args[0] = b->cleanups[i].arg;
+      nd->nargs = 1;
+    }
+    cur = n;
+  }
+  return cur;
+}
+
 static int decl_stmt(builder *b, CXCursor s, int cur) {
   kids vars = children(s);
   for (int i = 0; i < vars.n; i++) {
@@ -954,6 +1021,12 @@ static int decl_stmt(builder *b, CXCursor s, int cur) {
     kids k = children(vars.v[i]);
     b->in_expr++;
     for (int j = 0; j < k.n; j++) {
+      if (clang_getCursorKind(k.v[j]) == CXCursor_UnexposedAttr) {
+        char *fname = cleanup_fn(k.v[j]);
+        if (fname)
+          push_cleanup(b, vars.v[i], fname);
+        free(fname);
+      }
       if (!is_code(k.v[j]))
         continue;
       maybe_alias(b, vars.v[i], k.v[j]);
@@ -973,10 +1046,19 @@ static int stmt(builder *b, CXCursor s, int cur) {
   enum CXCursorKind kind = clang_getCursorKind(s);
   switch (kind) {
   case CXCursor_CompoundStmt: {
+    int depth = b->ncleanups;
     kids k = children(s);
     for (int i = 0; i < k.n; i++)
       cur = stmt(b, k.v[i], cur);
     free(k.v);
+    if (b->ncleanups > depth) {
+      CXSourceRange r = clang_getCursorExtent(s);
+      CXFile file;
+      unsigned line, col;
+      clang_getExpansionLocation(clang_getRangeEnd(r), &file, &line, &col, NULL);
+      cur = run_cleanups(b, cur, depth, (hd__loc){intern_file(b, file), (int)line, (int)col});
+      b->ncleanups = depth;
+    }
     return cur;
   }
   case CXCursor_IfStmt: {
@@ -1034,6 +1116,8 @@ static int stmt(builder *b, CXCursor s, int cur) {
     return -1;
   case CXCursor_ReturnStmt: {
     int n = node(b, HD__EV_NONE, loc_of(b, s), eval_children(b, s, cur));
+    if (!b->suspending) /* a suspended coroutine keeps its scope alive */
+      n = run_cleanups(b, n, 0, loc_of(b, s));
     if (b->suspending && b->fn->suspend < 0)
       b->fn->suspend = node(b, HD__EV_NONE, loc_of(b, s), -1);
     hd__function_add_edge(b->fn, n, b->suspending ? b->fn->suspend : b->fn->exit);
@@ -1066,6 +1150,7 @@ static void reset_body_state(builder *b) {
     free(b->gotos[i].name);
   b->nlabels = b->ngotos = b->ntries = b->naliases = b->nawaits = 0;
   b->suspending = false;
+  b->ncleanups = 0;
   b->lctx.naliases = 0;
   b->brk = b->cont = -1;
   b->sw = NULL;
@@ -1153,6 +1238,7 @@ int hd__ir_build_tu(hd__program *prog, const hd__model *model, CXTranslationUnit
   free(b.tries);
   free(b.alias_vars);
   free(b.alias_roots);
+  free(b.cleanups);
   tdestroy(b.callees, free_callee);
   return b.tu_file ? b.built : HD_ENOMEM;
 }

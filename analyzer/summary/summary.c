@@ -57,8 +57,12 @@ const hd__summary *hd__summary_of(const hd__summaries *s, const char *key) {
 }
 
 const hd__summary *hd__summary_of_node(const hd__summaries *s, const hd__node *n) {
-  if (n->ev == HD__EV_CALL)
-    return hd__summary_of(s, n->callee);
+  if (n->ev == HD__EV_CALL) {
+    const hd__summary *cs = hd__summary_of(s, n->callee);
+    /* "file:name" guessed static (a cleanup function) but defined extern */
+    const char *colon = n->callee && !cs ? strrchr(n->callee, ':') : NULL;
+    return colon ? hd__summary_of(s, colon + 1) : cs;
+  }
   if (n->ev == HD__EV_AWAIT && n->child_name)
     return child_summary(s, n);
   return NULL;
@@ -231,7 +235,7 @@ static int summarize(hd__program *p, hd__function *fn, const hd__summaries *all,
     const hd__lstate *st = &f.v[q];
     const hd__node *n = &fn->nodes[st->node];
     if (!out->may_await) {
-      const hd__summary *cs = n->ev == HD__EV_CALL ? hd__summary_of(all, n->callee) : NULL;
+      const hd__summary *cs = n->ev == HD__EV_CALL ? hd__summary_of_node(all, n) : NULL;
       if (n->ev == HD__EV_AWAIT || (cs && cs->may_await)) {
         out->may_await = true;
         out->await_loc = n->ev == HD__EV_AWAIT ? n->loc : cs->await_loc;

@@ -292,6 +292,21 @@ static void test_lock_flow_rwlock_and_spin(void **state) {
                3, 6, 0);
 }
 
+static void test_lock_flow_cleanup_attribute(void **state) {
+  expect_lines("static void unlock_ptr(pthread_mutex_t **p) { pthread_mutex_unlock(*p); }\n"
+               "void f(int x) {\n"
+               "  {\n"
+               "    pthread_mutex_t *g __attribute__((cleanup(unlock_ptr))) = &m;\n"
+               "    pthread_mutex_lock(g);\n"
+               "    if (x)\n"
+               "      return;\n"
+               "    suspend();\n" /* 8: inside the guard's scope */
+               "  }\n"
+               "  suspend();\n" /* released when the block ended */
+               "}\n",
+               8, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_lock_flow_straight_line),
@@ -304,6 +319,7 @@ int main(void) {
       cmocka_unit_test(test_lock_flow_noreturn),
       cmocka_unit_test(test_lock_flow_callee_summaries),
       cmocka_unit_test(test_lock_flow_rwlock_and_spin),
+      cmocka_unit_test(test_lock_flow_cleanup_attribute),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
