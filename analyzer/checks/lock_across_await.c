@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "checks/registry.h"
+#include "feasibility/witness.h"
 #include "heddle/error.h"
 #include "ir/lockid.h"
 
@@ -158,6 +159,10 @@ static int check_function(const hd__check_ctx *cx, int rule, hd__function *fn, h
       }
       done = g;
       done[ndone++] = (reported){f.v[q].node, i};
+      hd__fsolver *z3 = hd__fsolver_thread();
+      if (z3 &&
+          hd__witness_search(z3, cx->prog, fn, cx->sums, &f, f.v[q].node, bit(i)) == HD__INFEASIBLE)
+        continue; /* no run gets here holding it (feasibility/witness.h) */
       rc = report(cx, rule, fn, &f, q, i, cs, out);
     }
   }

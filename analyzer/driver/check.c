@@ -20,6 +20,7 @@
 
 #include "checks/registry.h"
 #include "driver/options.h"
+#include "feasibility/feasible.h"
 #include "frontend/compdb.h"
 #include "frontend/parse.h"
 #include "ir/build.h"
@@ -261,6 +262,11 @@ int hd__check_main(int argc, char **argv) {
             "baseline); parse %.3fs, analysis %.3fs\n",
             db.n, db.n == 1 ? "" : "s", nfailed, hd__program_count(prog), shown,
             shown == 1 ? "" : "s", suppressed, in_baseline, t_parse - t0, t_check - t_parse);
+  if (o.stats) {
+    hd__fstats fst;
+    hd__fstats_total(&fst);
+    hd__fstats_print(stderr, &fst);
+  }
   status = nfailed ? 2 : shown ? 1 : 0;
 out:
   hd__sources_free(src);

@@ -26,6 +26,7 @@ void hd__options_usage(FILE *out) {
                "  --root DIR            SARIF paths are relative to DIR (default: cwd)\n"
                "  --doc-url URL         base of the rule documentation links\n"
                "  --quiet               no statistics on stderr\n"
+               "  --stats               path feasibility (Z3) statistics on stderr\n"
                "  --version             print the version\n"
                "  --help                print this help\n"
                "\n"
@@ -65,6 +66,7 @@ enum {
   OPT_DISABLE,
   OPT_BASELINE,
   OPT_QUIET,
+  OPT_STATS,
   OPT_VERSION,
   OPT_HELP,
   OPT_ROOT,
@@ -79,6 +81,7 @@ static const struct option longopts[] = {
     {"disable", required_argument, NULL, OPT_DISABLE},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"stats", no_argument, NULL, OPT_STATS},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {"root", required_argument, NULL, OPT_ROOT},
@@ -154,6 +157,9 @@ int hd__options_parse(int argc, char **argv, hd__options *o) {
       break;
     case OPT_QUIET:
       o->quiet = true;
+      break;
+    case OPT_STATS:
+      o->stats = true;
       break;
     case OPT_VERSION:
       o->version = true;

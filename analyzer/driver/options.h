@@ -18,6 +18,7 @@ typedef struct hd__options {
   int jobs;
   const char *baseline;
   bool quiet;
+  bool stats; /* --stats: path feasibility counters on stderr */
   const char *root; /* --root, NULL = current directory */
   const char *doc_url;
   char **files; /* positional arguments before "--" */
