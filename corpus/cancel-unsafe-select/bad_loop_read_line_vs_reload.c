@@ -1,8 +1,9 @@
-/* A line-protocol server loops on select(read_line, shutdown notification),
- * re-creating read_line each time (tokio documents read_line as not
- * cancel-safe: "the bytes of a partly read line are lost"). Bad, error
- * (re-created in a loop): a shutdown poke in mid-line throws that line away
- * even if the loop continues after a reload. */
+/* A line-protocol server loops on select(read_line, reload notification),
+ * re-creating read_line each time, and goes on reading after a reload (tokio
+ * documents read_line as not cancel-safe: the bytes of a partly read line
+ * are lost). Bad, error (re-created in a loop): a reload poke in mid-line
+ * throws away the start of that line and the next read_line returns its
+ * tail as if it were a whole line. */
 #include <string.h>
 
 #include "heddle/heddle.h"
