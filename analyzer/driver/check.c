@@ -126,7 +126,15 @@ typedef struct parse_job {
   atomic_int next;
   bool *failed; /* per command */
   atomic_int oom;
+  atomic_int done;
+  bool progress; /* a "[n/N] file" line on a terminal's stderr */
 } parse_job;
+
+static void show_progress(parse_job *job, int i) {
+  int n = atomic_fetch_add(&job->done, 1) + 1;
+  if (job->progress)
+    fprintf(stderr, "\r\x1b[K[%d/%d] %s", n, job->db->n, job->db->cmds[i].file);
+}
 
 static void *parse_worker(void *arg) {
   parse_job *job = arg;
@@ -136,6 +144,9 @@ static void *parse_worker(void *arg) {
     if (i >= job->db->n)
       break;
     CXTranslationUnit tu;
+    show_progress(job, i);
+    if (job->progress)
+      fflush(stderr);
     if (hd__parse(idx, &job->db->cmds[i], &tu) < 0) {
       job->failed[i] = true;
       continue;
@@ -159,6 +170,8 @@ static int parse_all(parse_job *job, int jobs) {
   parse_worker(job); /* the main thread works too */
   for (int i = 0; i < started; i++)
     pthread_join(th[i], NULL);
+  if (job->progress)
+    fprintf(stderr, "\r\x1b[K");
   return atomic_load(&job->oom) ? -1 : 0;
 }
 
@@ -225,7 +238,11 @@ int hd__check_main(int argc, char **argv) {
   failed_files = calloc((size_t)db.n, sizeof *failed_files);
   if (!prog || !failed || !failed_files)
     goto out;
-  parse_job job = {.db = &db, .model = model, .prog = prog, .failed = failed};
+  parse_job job = {.db = &db,
+                   .model = model,
+                   .prog = prog,
+                   .failed = failed,
+                   .progress = !o.quiet && isatty(STDERR_FILENO)};
   if (parse_all(&job, o.jobs) < 0)
     goto out;
   double t_parse = now();
