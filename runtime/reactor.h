@@ -26,8 +26,9 @@ typedef struct hd__reactor hd__reactor;
  * them by value; only the functions below touch their fields. */
 
 hd__reactor *hd__reactor_new(void);
-/* Frees r. Sources must be deregistered first; timers still queued are
- * unqueued and their wakers dropped. */
+/* Frees r. Timers still queued are unqueued and sources still registered
+ * are detached (reactor NULL, so a later deregister is harmless); their
+ * wakers are dropped. */
 void hd__reactor_free(hd__reactor *r);
 /* Waits up to timeout_ms (-1: until something happens) for I/O, a timer or
  * an unpark; fires what is ready. Returns the number of wakers fired. */

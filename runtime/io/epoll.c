@@ -47,6 +47,24 @@ void hd__reactor_free(hd__reactor *r) {
   if (!r)
     return;
   hd__timer_heap_clear(r);
+  /* Detach the sources still registered (a stream closed after its
+   * runtime is freed must not reach this memory), dropping their wakers
+   * as the timer heap does. */
+  hd__waker_list orphans = {0};
+  pthread_mutex_lock(&r->lock);
+  for (uint32_t i = 0; i < r->nslots; i++) {
+    hd__io_source *src = r->slots[i].src;
+    if (!src)
+      continue;
+    hd__waker_list_push(&orphans, &src->read_waker);
+    hd__waker_list_push(&orphans, &src->write_waker);
+    src->reactor = NULL;
+    r->slots[i].src = NULL;
+  }
+  pthread_mutex_unlock(&r->lock);
+  for (size_t k = 0; k < orphans.len; k++)
+    hd_waker_drop(&orphans.items[k]);
+  free(orphans.items);
   if (current == r)
     current = NULL;
   close(r->epfd);

@@ -140,6 +140,8 @@ int hd__stream_bind(hd_stream *s) {
         continue;                                                                                  \
       if (errno == EAGAIN || errno == EWOULDBLOCK) {                                               \
         clear_fn(&(s)->src);                                                                       \
+        if (!(s)->src.reactor)                                                                     \
+          return HD_ENORUNTIME; /* its runtime was freed: nothing would wake us */                 \
         continue;                                                                                  \
       }                                                                                            \
       return hd__errno_to_error(errno);                                                            \

@@ -93,9 +93,11 @@ static ssize_t try_accept(hd_stream *s, hd_context *cx) {
     int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0)
       return fd;
-    if (errno == EAGAIN || errno == EWOULDBLOCK)
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
       hd__io_source_clear_read(&s->src);
-    else if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
+      if (!s->src.reactor)
+        return HD_ENORUNTIME; /* its runtime was freed: nothing would wake us */
+    } else if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
       return hd__errno_to_error(errno);
     /* else a connection died in the queue, or EINTR: try the next */
   }
@@ -192,6 +194,8 @@ static hd_poll connect_poll(hd_future *self, hd_context *cx) {
     if (errno != ENOTCONN)
       return connect_fail(c, hd__errno_to_error(errno));
     hd__io_source_clear_write(src);
+    if (!src->reactor)
+      return connect_fail(c, HD_ENORUNTIME);
   }
   return HD_PENDING;
 }

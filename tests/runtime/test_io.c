@@ -417,6 +417,39 @@ static void test_io_stream_from_fd(void **state) {
   harness_each_runtime(check_from_fd);
 }
 
+/* ---- a stream that outlives its runtime ----------------------------------------- */
+
+HD_ASYNC_FN(bind_read, int, hd_stream *rd; char buf[4]; hd_timeout t; hd_read r;);
+HD_ASYNC(bind_read, f, cx, NULL) {
+  HD_AWAIT(f, cx, hd_timeout_init(&f->t, hd_read_init(&f->r, f->rd, f->buf, 4), 5));
+  HD_RETURN(f, f->t.out < 0 ? f->t.out : (int)f->r.out);
+}
+HD_ASYNC_END(f)
+
+static void test_io_stream_outlives_runtime(void **state) {
+  for (int i = 0; i < HARNESS_RUNTIMES; i++) {
+    hd_stream a, b;
+    assert_int_equal(hd_pipe(&a, &b), 0);
+    hd_runtime *rt = harness_runtime(i);
+    bind_read f;
+    HD_ASYNC_INIT(&f, bind_read);
+    f.rd = &a;
+    assert_int_equal(hd_block_on(rt, &f.hd), 0);
+    assert_int_equal(f.out, HD_ETIMEDOUT); /* the stream is registered now */
+    hd_runtime_free(rt);
+    /* Its reactor is gone: the stream was detached. Using it under another
+     * runtime fails cleanly instead of waiting forever; closing it is safe. */
+    rt = harness_runtime(i);
+    HD_ASYNC_INIT(&f, bind_read);
+    f.rd = &a;
+    assert_int_equal(hd_block_on(rt, &f.hd), 0);
+    assert_int_equal(f.out, HD_ENORUNTIME);
+    hd_runtime_free(rt);
+    hd_stream_close(&a);
+    hd_stream_close(&b);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_io_big_transfer_between_tasks),
@@ -429,6 +462,7 @@ int main(void) {
       cmocka_unit_test(test_io_close_wakes_pending_reader),
       cmocka_unit_test(test_io_bad_input),
       cmocka_unit_test(test_io_stream_from_fd),
+      cmocka_unit_test(test_io_stream_outlives_runtime),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
