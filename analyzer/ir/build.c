@@ -512,6 +512,22 @@ static int expr(builder *b, CXCursor e, int cur) {
   }
   case CXCursor_UnaryExpr: /* sizeof, _Alignof: not evaluated */
     return cur;
+  case CXCursor_UnexposedExpr: {
+    /* GNU `a ?: b` is unexposed with four children: a, then a twice more
+     * (the opaque condition and value), then b, evaluated only when a is 0 */
+    kids k = children(e);
+    if (k.n == 4 &&
+        clang_equalRanges(clang_getCursorExtent(k.v[0]), clang_getCursorExtent(k.v[1])) &&
+        clang_equalRanges(clang_getCursorExtent(k.v[0]), clang_getCursorExtent(k.v[2]))) {
+      int t, f;
+      cond(b, k.v[0], cur, &t, &f);
+      f = expr(b, k.v[3], f);
+      free(k.v);
+      return join(b, t, f, loc_of(b, e));
+    }
+    free(k.v);
+    return eval_children(b, e, cur);
+  }
   case CXCursor_StmtExpr: {
     kids k = children(e);
     for (int i = 0; i < k.n; i++)

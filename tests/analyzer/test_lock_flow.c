@@ -244,8 +244,16 @@ static void test_lock_flow_expressions(void **state) {
                "void h(void) {\n"
                "  cond() && (pthread_mutex_lock(&m), 1);\n"
                "  suspend();\n" /* 14: the && right side took m */
+               "}\n"
+               "int k(void) {\n"
+               "  int v = cond() ?: (pthread_mutex_lock(&n), 0);\n"
+               "  suspend();\n" /* 18: GNU ?: took n when cond() was 0 */
+               "  pthread_mutex_unlock(&n);\n"
+               "  int w = cond() ?: 1;\n"
+               "  suspend();\n"
+               "  return v + w;\n"
                "}\n",
-               3, 8, 14, 0);
+               3, 8, 14, 18, 0);
 }
 
 static void test_lock_flow_noreturn(void **state) {
