@@ -5,6 +5,7 @@
  * arena while that worker reuses it. */
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "heddle/heddle.h"
 
@@ -34,6 +35,8 @@ int main(void) {
   static hd_join j;
   hd_runtime *rt = hd_runtime_new_multi_thread(2);
   if (hd_pipe(&rd, &wr) != 0)
+    return 1;
+  if (write(hd_stream_fd(&wr), "GET / HTTP/1.0\r\n", 16) != 16) /* main is sync code */
     return 1;
   HD_ASYNC_INIT(&req, parse_request);
   req.s = &rd;
