@@ -26,6 +26,7 @@
 #include "../sched/sched.h"
 #include "heddle/runtime.h"
 #include "heddle/shadow.h"
+#include "ext.h"
 #include "objmap.h"
 #include "race.h"
 
@@ -512,7 +513,9 @@ int hd__executor_explain(char *msg, size_t len, hd__loc *locs, unsigned max, uns
     }
     return HD__REPORT_LOST_WAKEUP;
   }
-  /* Only idle workers left: the runtime was not freed; not a bug here. */
+  /* Only idle workers left (and model threads idle by design, ext.h): the
+   * runtime was not freed; not a bug here. */
+  idle |= hd__ext_idle_threads();
   for (unsigned t = 0; t < hd__sched_count(); t++)
     if (!hd__sched_is_done(t) && !(idle & bit(t)))
       return -1;

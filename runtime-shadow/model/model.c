@@ -1,6 +1,7 @@
 /* The scheduler's callbacks into the model (sched.h) and hd_shadow_check. */
 #include <stdio.h>
 
+#include "ext.h"
 #include "heddle/shadow.h"
 #include "objmap.h"
 #include "race.h"
@@ -15,6 +16,7 @@ void hd__model_reset(void) {
   hd__obj_reset();
   hd__model_pthread_reset();
   hd__model_executor_reset();
+  hd__ext_reset();
 }
 
 /* A lock cycle first (the most precise), then the executor's view (a

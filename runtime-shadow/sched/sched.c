@@ -77,12 +77,17 @@ static unsigned choose(void) {
   hd__explorer *ex = hd__ex;
   hd__tset en = 0;
   bool live = false;
-  for (unsigned i = 0; i < rt.n; i++) {
-    if (rt.th[i].state == T_DONE)
-      continue;
-    live = true;
-    if (!rt.th[i].blocked)
-      en |= bit(i);
+  for (int again = 1; again-- > 0;) {
+    for (unsigned i = 0; i < rt.n; i++) {
+      if (rt.th[i].state == T_DONE)
+        continue;
+      live = true;
+      if (!rt.th[i].blocked)
+        en |= bit(i);
+    }
+    /* Quiescent: the model may advance virtual time (unblock its clock). */
+    if (!en && live && hd__model_quiescent())
+      again = 1;
   }
   if (!en)
     end_execution(live && report_deadlock() ? HD__END_DEADLOCK : HD__END_DONE);

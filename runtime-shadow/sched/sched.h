@@ -103,6 +103,11 @@ void hd__model_reset(void);
 void hd__model_thread_start(unsigned parent, unsigned child);
 /* tid's function returned: wake its joiner. */
 void hd__model_thread_exit(unsigned tid);
+/* No thread is enabled but some are blocked. Before calling it a deadlock
+ * the scheduler asks the model whether time can pass: the model may make
+ * threads runnable (the virtual clock fires due timers) and returns true if
+ * it did; the scheduler then chooses again. */
+bool hd__model_quiescent(void);
 /* No thread is enabled but some are blocked: describe why (the wait-for
  * cycle, the future nothing will wake) into msg and locs (*nlocs of them)
  * and return the report kind, or HD__REPORT_COUNT when the blocked threads

@@ -1,0 +1,17 @@
+# The models of the rest of heddle's API (model/ext.h), included by
+# runtime-shadow/CMakeLists.txt. Pure code of libheddle is compiled in as
+# it is: combinators, virtual-time users (sleep, interval, timeout).
+set(HEDDLE_RT ${PROJECT_SOURCE_DIR}/runtime)
+target_sources(heddle-shadow PRIVATE
+  model/choice.c
+  model/vtime.c
+  model/ext.c
+  ${HEDDLE_RT}/combinators.c
+  ${HEDDLE_RT}/io/sleep.c
+  ${HEDDLE_RT}/io/interval.c
+  ${HEDDLE_RT}/io/timeout.c
+)
+target_include_directories(heddle-shadow PRIVATE ${HEDDLE_RT})
+# executor.c models hd_yield_init; combinators.c's copy is renamed away.
+set_source_files_properties(${HEDDLE_RT}/combinators.c PROPERTIES
+  COMPILE_DEFINITIONS "hd_yield_init=hd__combinators_yield_init")
