@@ -10,6 +10,7 @@ typedef struct epoch {
   uint32_t clk;
   uint8_t tid;
   uint8_t mask; /* bytes of the granule accessed */
+  bool atomic;  /* two atomic accesses never race */
   uintptr_t pc;
 } epoch;
 
@@ -77,37 +78,48 @@ void hd__race_fence(unsigned me, bool acquire, bool release) {
   }
 }
 
-static void report(uintptr_t addr, bool write, const void *pc, const epoch *prev, bool prev_write,
+static const char *what(bool write, bool atomic) {
+  return atomic ? (write ? "atomic write" : "atomic read") : (write ? "write" : "read");
+}
+
+static void report(uintptr_t addr, const epoch *now, bool write, const epoch *prev, bool prev_write,
                    unsigned me) {
   char msg[200], now_note[64], then_note[64];
   snprintf(msg, sizeof msg, "data race on %#lx: %s by thread %u, %s by thread %u",
-           (unsigned long)addr, write ? "write" : "read", me, prev_write ? "write" : "read",
+           (unsigned long)addr, what(write, now->atomic), me, what(prev_write, prev->atomic),
            prev->tid);
-  snprintf(now_note, sizeof now_note, "%s by thread %u", write ? "write" : "read", me);
-  snprintf(then_note, sizeof then_note, "earlier %s by thread %u", prev_write ? "write" : "read",
+  snprintf(now_note, sizeof now_note, "%s by thread %u", what(write, now->atomic), me);
+  snprintf(then_note, sizeof then_note, "earlier %s by thread %u", what(prev_write, prev->atomic),
            prev->tid);
-  hd__loc locs[2] = {{(uintptr_t)pc, now_note}, {prev->pc, then_note}};
+  hd__loc locs[2] = {{now->pc, now_note}, {prev->pc, then_note}};
   hd__report(HD__REPORT_DATA_RACE, msg, locs, 2);
 }
 
-static void check(uintptr_t granule, uint8_t mask, bool write, const void *pc, unsigned me) {
+/* Does the earlier access e race with `now` by thread me? */
+static bool races(const epoch *e, const epoch *now, const uint32_t *vc, unsigned me) {
+  return e->clk && e->tid != me && (e->mask & now->mask) && !(e->atomic && now->atomic) &&
+         e->clk > vc[e->tid];
+}
+
+/* `at` is the first byte of the access inside the granule (for the message). */
+static void check(uintptr_t granule, uintptr_t at, uint8_t mask, bool write, bool atomic,
+                  const void *pc, unsigned me) {
   cell *c = hd__obj_get(granule, HD__OBJ_CELL, sizeof(cell));
   if (!c)
     return;
   const uint32_t *vc = clocks[me];
+  epoch now = {vc[me], (uint8_t)me, mask, atomic, (uintptr_t)pc};
   epoch *w = &c->w;
-  if (w->clk && w->tid != me && (w->mask & mask) && w->clk > vc[w->tid]) {
-    report(granule, write, pc, w, true, me);
+  if (races(w, &now, vc, me)) {
+    report(at, &now, write, w, true, me);
   } else if (write) {
     for (unsigned i = 0; i < READS; i++) {
-      epoch *r = &c->r[i];
-      if (r->clk && r->tid != me && (r->mask & mask) && r->clk > vc[r->tid]) {
-        report(granule, write, pc, r, false, me);
+      if (races(&c->r[i], &now, vc, me)) {
+        report(at, &now, write, &c->r[i], false, me);
         break;
       }
     }
   }
-  epoch now = {vc[me], (uint8_t)me, mask, (uintptr_t)pc};
   if (write) {
     *w = now;
     memset(c->r, 0, sizeof c->r);
@@ -116,7 +128,7 @@ static void check(uintptr_t granule, uint8_t mask, bool write, const void *pc, u
   /* Keep one read per thread; when full, replace the oldest-clocked one. */
   unsigned slot = 0;
   for (unsigned i = 0; i < READS; i++) {
-    if (c->r[i].clk && c->r[i].tid == me) {
+    if (c->r[i].clk && c->r[i].tid == me && c->r[i].atomic == atomic) {
       now.mask |= c->r[i].mask;
       slot = i;
       break;
@@ -127,7 +139,7 @@ static void check(uintptr_t granule, uint8_t mask, bool write, const void *pc, u
   c->r[slot] = now;
 }
 
-void hd__race_access(uintptr_t addr, size_t size, bool write, const void *pc) {
+static void access_range(uintptr_t addr, size_t size, bool write, bool atomic, const void *pc) {
   unsigned me = hd__sched_self();
   uintptr_t end = addr + size;
   if (size > 4096) /* huge ranges: the first page is a fair sample */
@@ -136,7 +148,15 @@ void hd__race_access(uintptr_t addr, size_t size, bool write, const void *pc) {
     uintptr_t g = addr & ~(uintptr_t)7;
     uintptr_t stop = g + 8 < end ? g + 8 : end;
     uint8_t mask = (uint8_t)(((1u << (stop - g)) - 1) & ~((1u << (addr - g)) - 1));
-    check(g, mask, write, pc, me);
+    check(g, addr, mask, write, atomic, pc, me);
     addr = stop;
   }
+}
+
+void hd__race_atomic_access(uintptr_t addr, size_t size, bool write, const void *pc) {
+  access_range(addr, size, write, true, pc);
+}
+
+void hd__race_access(uintptr_t addr, size_t size, bool write, const void *pc) {
+  access_range(addr, size, write, false, pc);
 }

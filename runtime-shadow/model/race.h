@@ -5,7 +5,8 @@
  * relaxed atomics, spawn, join) moves clocks; every plain access reported
  * by __tsan_read/write is checked against the last write and recent reads
  * of its 8-byte granule (bytes are tracked with a mask, so neighbouring
- * fields do not collide). A race is reported once per pair of code
+ * fields do not collide); atomic accesses are recorded too, so a plain
+ * access racing with an atomic one is found. A race is reported once per pair of code
  * addresses. State is per execution: clocks are reset at thread start and
  * cells live in objmap. Called only by model/.
  */
@@ -31,5 +32,8 @@ void hd__race_relaxed_load(unsigned me, const hd__vc clock);
 void hd__race_relaxed_store(unsigned me, hd__vc clock, bool accumulate);
 void hd__race_fence(unsigned me, bool acquire, bool release);
 void hd__race_access(uintptr_t addr, size_t size, bool write, const void *pc);
+/* An atomic access: races with plain accesses only (C11: a data race needs
+ * at least one non-atomic access). Checked before the access synchronises. */
+void hd__race_atomic_access(uintptr_t addr, size_t size, bool write, const void *pc);
 
 #endif

@@ -93,8 +93,9 @@ static inline bool releases(int mo) {
   return mo == 3 || mo == 4 || mo == 5;
 }
 
-static void before(const volatile void *a, hd__op_kind kind, const void *pc) {
+static void before(const volatile void *a, size_t size, hd__op_kind kind, const void *pc) {
   hd__sched_point((hd__op){(uintptr_t)a, (uint8_t)kind}, pc);
+  hd__race_atomic_access((uintptr_t)a, size, kind != HD__OP_LOAD, pc);
 }
 
 /* After the operation: load side then store side of the clocks. */
@@ -131,7 +132,7 @@ void __tsan_atomic_signal_fence(int mo) {}
   T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo) {                                     \
     if (!hd__sched_active())                                                                       \
       return builtin(a, v, __ATOMIC_SEQ_CST);                                                      \
-    before(a, HD__OP_RMW, PC);                                                                     \
+    before(a, sizeof(T), HD__OP_RMW, PC);                                                          \
     T old = *a;                                                                                    \
     *a = (T)(expr);                                                                                \
     sync_clocks(a, true, true, true, mo);                                                          \
@@ -143,7 +144,7 @@ void __tsan_atomic_signal_fence(int mo) {}
   T __tsan_atomic##bits##_load(const volatile T *a, int mo) {                                      \
     if (!hd__sched_active())                                                                       \
       return __atomic_load_n(a, __ATOMIC_SEQ_CST);                                                 \
-    before(a, HD__OP_LOAD, PC);                                                                    \
+    before(a, sizeof(T), HD__OP_LOAD, PC);                                                         \
     T v = *a;                                                                                      \
     sync_clocks(a, true, false, false, mo);                                                        \
     return v;                                                                                      \
@@ -154,7 +155,7 @@ void __tsan_atomic_signal_fence(int mo) {}
       __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                                    \
       return;                                                                                      \
     }                                                                                              \
-    before(a, HD__OP_STORE, PC);                                                                   \
+    before(a, sizeof(T), HD__OP_STORE, PC);                                                        \
     *a = v;                                                                                        \
     sync_clocks(a, false, true, false, mo);                                                        \
   }                                                                                                \
@@ -166,7 +167,7 @@ void __tsan_atomic_signal_fence(int mo) {}
   RMW_OP(bits, T, fetch_xor, __atomic_fetch_xor, old ^ v)                                          \
   RMW_OP(bits, T, fetch_nand, __atomic_fetch_nand, ~(old & v))                                     \
   static int cas##bits(volatile T *a, T *expected, T v, int mo, int fmo, const void *pc) {         \
-    before(a, HD__OP_RMW, pc);                                                                     \
+    before(a, sizeof(T), HD__OP_RMW, pc);                                                          \
     T old = *a;                                                                                    \
     if (old == *expected) {                                                                        \
       *a = v;                                                                                      \

@@ -284,6 +284,38 @@ static void test_detect_hang(void **state) {
   assert_non_null(strstr(r->locs[0].where, "spinner"));
 }
 
+/* An atomic variable also written through a plain pointer: C11 calls the
+ * plain write racing with an atomic load a data race; two atomic accesses
+ * never race. */
+static atomic_int mixed;
+
+static void *plain_writer(void *arg) {
+  *(int *)&mixed = 5;
+  return NULL;
+}
+
+static void *atomic_reader(void *arg) {
+  return (void *)(intptr_t)atomic_load(&mixed);
+}
+
+static void body_mixed(void) {
+  atomic_store(&mixed, 0);
+  pthread_t t1, t2;
+  pthread_create(&t1, NULL, plain_writer, NULL);
+  pthread_create(&t2, NULL, atomic_reader, NULL);
+  pthread_join(t1, NULL);
+  pthread_join(t2, NULL);
+}
+
+static void test_detect_mixed_atomic_plain(void **state) {
+  hd_shadow_options o = model_options();
+  assert_int_equal(hd_shadow_run(&o, body_mixed, NULL), 1);
+  assert_int_equal(model_count_kind("data-race"), 1);
+  const hd_shadow_report *r = hd_shadow_report_get(0);
+  assert_non_null(strstr(r->message, "atomic read"));
+  assert_non_null(strstr(r->message, "(mixed)"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_detect_abba_deadlock),
@@ -296,6 +328,7 @@ int main(void) {
       cmocka_unit_test(test_detect_trylock_both_outcomes),
       cmocka_unit_test(test_detect_relock_is_a_deadlock),
       cmocka_unit_test(test_detect_hang),
+      cmocka_unit_test(test_detect_mixed_atomic_plain),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
