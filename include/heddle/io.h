@@ -78,7 +78,7 @@ typedef struct hd__io_source {
 
 /* A byte stream over a non-blocking fd (TCP, pipe end, Unix socket). The
  * stream owns the fd. Send: it may be used from any worker. */
-typedef struct hd_stream HD_SEND {
+typedef struct HD_SEND hd_stream {
   hd__io_source src;
   int fd;           /* -1 once closed */
   bool is_socket;   /* written with send(MSG_NOSIGNAL) */
@@ -104,7 +104,7 @@ int hd_stream_fd(const hd_stream *s);
 
 /* ---- TCP ---------------------------------------------------------------- */
 
-typedef struct hd_tcp_listener HD_SEND {
+typedef struct HD_SEND hd_tcp_listener {
   hd_stream s;
 } hd_tcp_listener;
 
@@ -247,7 +247,7 @@ hd_future *hd_write_all_init(hd_write_all *w, hd_stream *s, const void *buf,
  * boundary, which also repeats) the reader is poisoned: every later
  * read_frame returns the same error, since the byte stream is no longer in
  * step with the frames. */
-typedef struct hd_framed_reader HD_SEND {
+typedef struct HD_SEND hd_framed_reader {
   hd_stream *s;
   uint8_t *buf HD_OWNED;
   size_t cap;

@@ -80,7 +80,7 @@ typedef enum hd_missed_tick {
 /* A periodic schedule. The first tick completes at once (at init time),
  * then every period_ms. The interval itself is plain data owned by one
  * task; its tick futures borrow it. */
-typedef struct hd_interval HD_SEND {
+typedef struct HD_SEND hd_interval {
   uint64_t period_ms;
   uint64_t next_ms; /* deadline of the next tick */
   hd_missed_tick missed;
