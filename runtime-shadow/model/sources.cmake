@@ -1,6 +1,9 @@
 # The models of the rest of heddle's API (model/ext.h), included by
 # runtime-shadow/CMakeLists.txt. Pure code of libheddle is compiled in as
-# it is: combinators, virtual-time users (sleep, interval, timeout).
+# it is: combinators, virtual-time users (sleep, interval, timeout), and the
+# async sync primitives and channels, whose internal pthread mutexes are the
+# modelled ones (model/pthread.c), so every channel operation and lock
+# hand-off is a visible operation.
 set(HEDDLE_RT ${PROJECT_SOURCE_DIR}/runtime)
 target_sources(heddle-shadow PRIVATE
   model/choice.c
@@ -10,6 +13,14 @@ target_sources(heddle-shadow PRIVATE
   ${HEDDLE_RT}/io/sleep.c
   ${HEDDLE_RT}/io/interval.c
   ${HEDDLE_RT}/io/timeout.c
+  ${HEDDLE_RT}/sync/waitq.c
+  ${HEDDLE_RT}/sync/sem.c
+  ${HEDDLE_RT}/sync/mutex.c
+  ${HEDDLE_RT}/sync/rwlock.c
+  ${HEDDLE_RT}/sync/semaphore.c
+  ${HEDDLE_RT}/sync/notify.c
+  ${HEDDLE_RT}/sync/mpsc.c
+  ${HEDDLE_RT}/sync/oneshot.c
 )
 target_include_directories(heddle-shadow PRIVATE ${HEDDLE_RT})
 # executor.c models hd_yield_init; combinators.c's copy is renamed away.
