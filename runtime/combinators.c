@@ -70,6 +70,22 @@ hd_future *hd_select_init(hd_select *s, size_t n, hd_future *const children[]) {
   return &s->hd;
 }
 
+static hd_poll by_ref_poll(hd_future *self, hd_context *cx) {
+  hd_future *inner = ((hd_by_ref *)self)->inner;
+  if (!inner || hd_future_is_done(inner))
+    return HD_READY;
+  return hd_future_poll(inner, cx);
+}
+
+/* No drop hook: the inner future belongs to someone else. */
+static const hd_future_vtable by_ref_vtable = {"hd_by_ref", by_ref_poll, NULL, sizeof(hd_by_ref)};
+
+hd_future *hd_by_ref_init(hd_by_ref *r, hd_future *inner) {
+  hd_future_init(&r->hd, &by_ref_vtable);
+  r->inner = inner;
+  return &r->hd;
+}
+
 static hd_poll yield_poll(hd_future *self, hd_context *cx) {
   hd_yield *y = (hd_yield *)self;
   if (y->yielded)

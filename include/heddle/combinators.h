@@ -11,6 +11,10 @@
  *         one is ready the others are dropped at once (cancelled) and
  *         `winner` is its index. A cancel-unsafe child loses what it had
  *         consumed: that is the cancel-unsafe-select hazard.
+ * by_ref: polls a future it does not own (tokio's `&mut fut` branch);
+ *         dropping it leaves the inner future alone, so a cancel-unsafe
+ *         future created once outside a loop keeps its progress when the
+ *         select around the by_ref loses. The owner drops the inner future.
  */
 #ifndef HEDDLE_COMBINATORS_H
 #define HEDDLE_COMBINATORS_H
@@ -41,6 +45,15 @@ typedef struct hd_select {
 hd_future *hd_join_all_init(hd_join_all *j, size_t n, hd_future *const children[]);
 hd_future *hd_select_init(hd_select *s, size_t n, hd_future *const children[])
     HD_CANCELS_CHILD(*);
+
+typedef struct HD_CANCEL_SAFE hd_by_ref {
+  hd_future hd;
+  hd_future *inner;
+} hd_by_ref;
+
+/* Ready when `inner` is (at once if it already completed; read its output
+ * from it). Never drops `inner`. */
+hd_future *hd_by_ref_init(hd_by_ref *r, hd_future *inner) HD_CANCEL_SAFE;
 
 #define HD__COUNT(...) (sizeof((hd_future *[]){__VA_ARGS__}) / sizeof(hd_future *))
 /* HD_JOIN(&f->join, child1, child2, ...) */

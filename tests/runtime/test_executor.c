@@ -343,6 +343,33 @@ static void test_executor_join_all_waits_for_every_child(void **state) {
   hd_runtime_free(rt);
 }
 
+/* A future borrowed into each select survives the selects it loses. */
+HD_ASYNC_FN(by_ref_case, int, int rounds; add_after_yields slow;
+            struct { hd_by_ref r; hd_yield y; hd_select sel; } c;);
+HD_ASYNC(by_ref_case, f, cx, NULL) {
+  add_after_yields_init(&f->slow, 20, 22, 5);
+  for (;;) {
+    f->rounds++;
+    HD_AWAIT(f, cx, HD_SELECT(&f->c.sel, hd_by_ref_init(&f->c.r, &f->slow.hd), hd_yield_init(&f->c.y)));
+    if (f->c.sel.winner == 0)
+      break;
+    assert_false(hd_future_is_done(&f->slow.hd));
+    assert_true(hd_future_is_started(&f->slow.hd)); /* kept, not dropped */
+  }
+  HD_RETURN(f, f->slow.out);
+}
+HD_ASYNC_END(f)
+
+static void test_executor_by_ref_keeps_progress_across_selects(void **state) {
+  hd_runtime *rt = hd_runtime_new_current_thread();
+  by_ref_case f;
+  HD_ASYNC_INIT(&f, by_ref_case);
+  assert_int_equal(hd_block_on(rt, &f.hd), 0);
+  assert_int_equal(f.out, 42);
+  assert_true(f.rounds > 1); /* it lost at least one select and went on */
+  hd_runtime_free(rt);
+}
+
 /* ---- misuse ----------------------------------------------------------- */
 
 HD_ASYNC_FN(nested_block_on, int, hd_runtime *rt;);
@@ -396,6 +423,7 @@ int main(void) {
       cmocka_unit_test(test_executor_spawn_blocking_multi),
       cmocka_unit_test(test_executor_select_drops_loser),
       cmocka_unit_test(test_executor_join_all_waits_for_every_child),
+      cmocka_unit_test(test_executor_by_ref_keeps_progress_across_selects),
       cmocka_unit_test(test_executor_misuse_is_an_error),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
