@@ -140,8 +140,13 @@ _Noreturn void hd__bad_resume(const hd_future *f, const char *file, int line);
  *    would belong to your switch);
  *  - falling off the end completes the future with `out` as it is.
  */
-#define HD_ASYNC_FN(name, out_type, ...)                                                           \
-  typedef struct name {                                                                            \
+#define HD_ASYNC_FN(name, out_type, ...) HD_ASYNC_FN_ANNOTATED(name, , out_type, __VA_ARGS__)
+
+/* The same with annotations on the frame type, e.g.
+ * HD_ASYNC_FN_ANNOTATED(read_msg, HD_CANCEL_SAFE, int, ...): the function
+ * vouches for itself (the analyzer then trusts it instead of inferring). */
+#define HD_ASYNC_FN_ANNOTATED(name, annotations, out_type, ...)                                    \
+  typedef struct annotations name {                                                                \
     hd_future hd;                                                                                  \
     out_type out;                                                                                  \
     __VA_ARGS__                                                                                    \
@@ -156,6 +161,7 @@ _Noreturn void hd__bad_resume(const hd_future *f, const char *file, int line);
   const hd_future_vtable name##_vtable = {#name, name##__poll, (drop_hook), sizeof(name)};        \
   static hd_poll name##__poll(hd_future *hd__self, hd_context *cx) {                               \
     name *f = (name *)hd__self;                                                                    \
+    (void)(cx); /* an async function without awaits does not use it */                            \
     switch (f->hd.resume) {                                                                        \
     case 0:
 
