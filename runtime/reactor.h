@@ -31,7 +31,9 @@ hd__reactor *hd__reactor_new(void);
  * wakers are dropped. */
 void hd__reactor_free(hd__reactor *r);
 /* Waits up to timeout_ms (-1: until something happens) for I/O, a timer or
- * an unpark; fires what is ready. Returns the number of wakers fired. */
+ * an unpark; fires what is ready, wakers called outside the lock, timers
+ * in deadline order. Returns the number of wakers fired. One thread turns
+ * a reactor at a time. */
 int hd__reactor_turn(hd__reactor *r, int timeout_ms);
 /* Interrupts a turn in progress (or makes the next one return at once). */
 void hd__reactor_unpark(hd__reactor *r);
@@ -64,9 +66,10 @@ void hd__io_source_clear_write(hd__io_source *src);
 uint64_t hd__now_ms(void);
 void hd__timer_init(hd__timer *t, uint64_t deadline_ms);
 /* True when the deadline has passed; otherwise queues t (once) and stores
- * cx's waker. */
+ * cx's waker. Queuing a timer that is due before a blocked turn would wake
+ * unparks that turn so it recomputes its timeout. */
 bool hd__timer_poll(hd__reactor *r, hd__timer *t, hd_context *cx);
-/* Removes t from the heap if queued and drops its waker. */
+/* Removes t from the heap if queued and drops its waker (r NULL: no-op). */
 void hd__timer_cancel(hd__reactor *r, hd__timer *t);
 
 /* The reactor of the runtime driving the calling thread, or NULL. */
