@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "explorer.h"
+#include "fiber.h"
 #include "heddle/error.h"
 
 hd__explorer *hd__ex;
@@ -93,6 +94,10 @@ int hd_shadow_options_from_env(hd_shadow_options *o) {
   NUM("HEDDLE_TRACE", trace, bool)
   NUM("HEDDLE_ISOLATE", isolate, bool)
   NUM("HEDDLE_HANG", hang_seconds, unsigned)
+  if ((r = env_num("HEDDLE_STACK_KB", &d)) < 0)
+    return r;
+  if (r)
+    o->stack_size = (size_t)d * 1024;
 #undef NUM
   if ((s = getenv("HEDDLE_REPLAY")) && *s) {
     o->replay = s;
@@ -212,6 +217,7 @@ static void on_crash(int sig, siginfo_t *si, void *ucv) {
   hd__explorer *ex = hd__ex;
   ucontext_t *uc = ucv;
   ex->crash_tid = (sig_atomic_t)hd__sched_self();
+  ex->crash_addr = si ? (uintptr_t)si->si_addr : 0;
   ex->crash_frames[0] = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
   int n = backtrace((void **)&ex->crash_frames[1], HD__CRASH_FRAMES - 1);
   ex->crash_nframes = n > 0 ? n + 1 : 1;
@@ -276,6 +282,10 @@ static void report_crash(int sig, int code, bool exited) {
                "thread %d made no visible operation for %u s (a loop that never reaches an "
                "atomic, a lock or a join?)",
                (int)ex->crash_tid, hd__opts.hang_seconds);
+    else if (sig == SIGSEGV && ex->crash_signal == sig && hd__stack_is_guard(ex->crash_addr))
+      snprintf(msg, sizeof msg,
+               "stack overflow in thread %d (%zu KiB stacks: raise HEDDLE_STACK_KB)",
+               (int)ex->crash_tid, hd__opts.stack_size / 1024);
     else
       snprintf(msg, sizeof msg, "signal %d (%s) in thread %d", sig, strsignal(sig),
                (int)ex->crash_tid);
@@ -358,6 +368,8 @@ static int run_isolated(void) {
 }
 
 int hd_shadow_run(const hd_shadow_options *o, void (*body)(void), hd_shadow_stats *stats) {
+  if (hd__sched_active() || hd__ex)
+    return HD_EINVAL; /* not from inside an exploration */
   hd__opts = *o;
   if (!hd__opts.max_steps)
     hd__opts.max_steps = 10000;

@@ -78,6 +78,7 @@ typedef struct hd__explorer {
   volatile sig_atomic_t crash_signal;
   volatile sig_atomic_t crash_tid;
   volatile sig_atomic_t crash_nframes;
+  uintptr_t crash_addr; /* the faulting address (SIGSEGV, SIGBUS) */
   uintptr_t crash_frames[HD__CRASH_FRAMES];
   /* PCT */
   uint32_t pct_steps_estimate;

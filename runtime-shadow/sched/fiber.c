@@ -45,3 +45,11 @@ void *hd__stack_get(unsigned slot, size_t size) {
   pool[slot] = (char *)m + page;
   return pool[slot];
 }
+
+bool hd__stack_is_guard(uintptr_t addr) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  for (unsigned i = 0; i < HD__MAX_THREADS; i++)
+    if (pool[i] && addr >= (uintptr_t)pool[i] - page && addr < (uintptr_t)pool[i])
+      return true;
+  return false;
+}

@@ -14,7 +14,9 @@
 #ifndef HEDDLE_SHADOW_FIBER_H
 #define HEDDLE_SHADOW_FIBER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct hd__fiber {
   void *sp; /* saved stack pointer while suspended */
@@ -31,5 +33,9 @@ void hd__fiber_init(hd__fiber *f, void *base, size_t size, void (*fn)(void *), v
 /* The stack of pool slot `slot` (same memory on every call), or NULL when
  * it cannot be mapped. `size` is fixed by the first call. */
 void *hd__stack_get(unsigned slot, size_t size);
+
+/* Whether addr lies in the guard page below one of the pooled stacks (a
+ * fault there is a stack overflow). */
+bool hd__stack_is_guard(uintptr_t addr);
 
 #endif

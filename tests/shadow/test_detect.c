@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "heddle/error.h"
 #include "models.h"
 
 static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
@@ -316,6 +317,40 @@ static void test_detect_mixed_atomic_plain(void **state) {
   assert_non_null(strstr(r->message, "(mixed)"));
 }
 
+static int deep(int n) {
+  volatile char buf[1024];
+  buf[0] = (char)n;
+  return n ? deep(n - 1) + buf[0] : 0;
+}
+
+static void *recurse(void *arg) {
+  return (void *)(intptr_t)deep(1 << 20);
+}
+
+static void body_overflow(void) {
+  pthread_t t;
+  pthread_create(&t, NULL, recurse, NULL);
+  pthread_join(t, NULL);
+}
+
+static void test_detect_stack_overflow(void **state) {
+  hd_shadow_options o = model_options();
+  assert_int_equal(hd_shadow_run(&o, body_overflow, NULL), 1);
+  const hd_shadow_report *r = hd_shadow_report_get(0);
+  assert_string_equal(r->kind, "crash");
+  assert_non_null(strstr(r->message, "stack overflow in thread 1"));
+}
+
+static void body_nested(void) {
+  hd_shadow_options o = model_options();
+  HD_SHADOW_CHECK(hd_shadow_run(&o, body_nested, NULL) == HD_EINVAL);
+}
+
+static void test_detect_no_nested_run(void **state) {
+  hd_shadow_options o = model_options();
+  assert_int_equal(hd_shadow_run(&o, body_nested, NULL), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_detect_abba_deadlock),
@@ -329,6 +364,8 @@ int main(void) {
       cmocka_unit_test(test_detect_relock_is_a_deadlock),
       cmocka_unit_test(test_detect_hang),
       cmocka_unit_test(test_detect_mixed_atomic_plain),
+      cmocka_unit_test(test_detect_stack_overflow),
+      cmocka_unit_test(test_detect_no_nested_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,7 +44,7 @@ typedef struct hd_shadow_options {
   double time_budget;    /* seconds, 0: none; checked after every execution */
   unsigned pct_depth;    /* PCT bug depth d (default 3) */
   unsigned max_steps;    /* branch limit: visible operations per execution */
-  size_t stack_size;     /* bytes per simulated thread */
+  size_t stack_size;     /* bytes per simulated thread (fixed by the first run of a process) */
   const char *replay;    /* schedule string for HD_SHADOW_REPLAY */
   bool isolate;          /* run in a forked child: a crash is reported, exploring goes on */
   unsigned hang_seconds; /* isolate: an execution that makes no visible operation for this
@@ -61,7 +61,8 @@ typedef struct hd_shadow_options {
 void hd_shadow_options_default(hd_shadow_options *o);
 /* Overrides fields from HEDDLE_STRATEGY, HEDDLE_PREEMPTIONS, HEDDLE_ITERATIONS,
  * HEDDLE_SEED, HEDDLE_TIME, HEDDLE_PCT_DEPTH, HEDDLE_MAX_STEPS, HEDDLE_REPLAY,
- * HEDDLE_JSON, HEDDLE_PROGRESS, HEDDLE_TRACE, HEDDLE_ISOLATE, HEDDLE_HANG. Returns 0, or
+ * HEDDLE_JSON, HEDDLE_PROGRESS, HEDDLE_TRACE, HEDDLE_ISOLATE, HEDDLE_HANG,
+ * HEDDLE_STACK_KB. Returns 0, or
  * HD_EINVAL naming the bad variable on stderr. */
 int hd_shadow_options_from_env(hd_shadow_options *o);
 
@@ -82,7 +83,7 @@ typedef struct hd_shadow_stats {
 
 /* Explores body under o. Returns 0 when nothing was reported, 1 when
  * something was, or a negative HD_E* code (bad options, bad replay string,
- * no memory). */
+ * no memory, called from inside an exploration). */
 int hd_shadow_run(const hd_shadow_options *o, void (*body)(void), hd_shadow_stats *stats);
 
 #define HD_SHADOW_MAX_LOCS 8
