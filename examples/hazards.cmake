@@ -11,3 +11,15 @@ if(HEDDLE_BUILD_TESTS)
   set_tests_properties(example.relay_fixed.current example.relay_fixed.multi
     PROPERTIES LABELS "example" TIMEOUT 60)
 endif()
+
+# The relay's lock-across-await under the shadow runtime (scripts/demo.sh
+# runs `heddle explore` on it): the buggy build must be reported, the fixed
+# one must explore clean.
+include(HeddleExplore)
+heddle_add_explore_test(relay_explore SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/hazards/relay_explore.c
+                        ARGS --preemptions 2 LABELS "example;model" EXPECT_REPORT)
+heddle_add_explore_test(relay_explore_fixed SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/hazards/relay_explore.c
+                        ARGS --preemptions 2 LABELS "example;model")
+if(TARGET relay_explore_fixed)
+  target_compile_definitions(relay_explore_fixed PRIVATE RELAY_FIXED)
+endif()
