@@ -61,6 +61,11 @@ bool hd__io_source_poll_read(hd__io_source *src, hd_context *cx);
 bool hd__io_source_poll_write(hd__io_source *src, hd_context *cx);
 void hd__io_source_clear_read(hd__io_source *src);
 void hd__io_source_clear_write(hd__io_source *src);
+/* Drops the waker stored in the read (write) slot: the drop hook of a
+ * future cancelled while waiting withdraws its interest, so the source no
+ * longer holds a reference to its task. No-op when not registered. */
+void hd__io_source_forget_read(hd__io_source *src);
+void hd__io_source_forget_write(hd__io_source *src);
 
 /* Milliseconds on CLOCK_MONOTONIC. */
 uint64_t hd__now_ms(void);

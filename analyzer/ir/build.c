@@ -76,7 +76,7 @@ typedef struct try_var {
 typedef struct cleanup {
   const char *fn_key; /* the cleanup function's key (found by name if extern) */
   const char *arg;    /* canonical "&var" */
-  hd__loc loc;
+  CXCursor var;
 } cleanup;
 
 typedef struct switch_ctx {
@@ -562,14 +562,18 @@ static enum CXChildVisitResult find_effect(CXCursor c, CXCursor parent, CXClient
   return CXChildVisit_Recurse;
 }
 
-/* The value of e when it is an integer constant without side effects
- * (clang folds `(lock(&m), 1)` to 1, but the lock must still be seen). */
-static bool const_int(CXCursor e, long long *v) {
+static bool has_effect(CXCursor e) {
   bool effect = false;
   find_effect(e, e, &effect);
   if (!effect)
     clang_visitChildren(e, find_effect, &effect);
-  if (effect)
+  return effect;
+}
+
+/* The value of e when it is an integer constant without side effects
+ * (clang folds `(lock(&m), 1)` to 1, but the lock must still be seen). */
+static bool const_int(CXCursor e, long long *v) {
+  if (has_effect(e))
     return false;
   CXEvalResult r = clang_Cursor_Evaluate(e);
   if (!r)
@@ -631,6 +635,8 @@ static void branch(builder *b, hd__loc loc, int cur, int *t, int *f, const hd__f
 /* The try-lock being tested by e (a call, a variable holding its result
  * or an assignment of one), evaluating what it must; NULL if e is not one.
  * *truthy says whether the test is "result != 0". */
+static void end_alias(builder *b, CXCursor lhs);
+
 static bool try_test(builder *b, CXCursor e, int *cur, const hd__api_fn **api, int *lock,
                      hd__loc *loc) {
   e = hd__cursor_strip(e);
@@ -640,6 +646,7 @@ static bool try_test(builder *b, CXCursor e, int *cur, const hd__api_fn **api, i
     *lock = lock_arg(b, e, *api);
     *loc = loc_of(b, e);
     return *lock >= 0;
+    end_alias(b, k.v[0]);
   }
   if (k == CXCursor_DeclRefExpr) {
     try_var *tv = find_try(b, e);
@@ -941,34 +948,38 @@ static int case_stmt(builder *b, CXCursor s, int cur, bool is_default) {
   return out;
 }
 
-/* `T *v = (T *)param;`: v is written with param's root from now on. */
+static void add_alias(builder *b, CXCursor var, const char *root) {
+  if (!grow((void **)&b->alias_vars, &b->capaliases, b->naliases, sizeof *b->alias_vars))
+    return;
+  const char **g = realloc(b->alias_roots, sizeof *g * (size_t)b->capaliases);
+  if (!g)
+    return;
+  b->alias_roots = g;
+  b->alias_vars[b->naliases] = var;
+  b->alias_roots[b->naliases++] = root;
+  b->lctx.alias_vars = b->alias_vars;
+  b->lctx.alias_roots = b->alias_roots;
+  b->lctx.naliases = b->naliases;
+}
+
+/* `T *v = (T *)param;`, `T *v = &f->st->mu;`, `T *v = f->st;`: a local
+ * pointer initialised without side effects is written with the root of
+ * its initialiser from now on (the last alias of a variable wins). */
 static void maybe_alias(builder *b, CXCursor var, CXCursor init) {
   CXCursor e = hd__cursor_strip(init);
-  if (clang_getCursorKind(e) != CXCursor_DeclRefExpr ||
-      clang_getCanonicalType(clang_getCursorType(var)).kind != CXType_Pointer)
+  enum CXCursorKind k = clang_getCursorKind(e);
+  if (clang_getCanonicalType(clang_getCursorType(var)).kind != CXType_Pointer ||
+      (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr &&
+       !(k == CXCursor_UnaryOperator &&
+         clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf)) ||
+      has_effect(e))
     return;
   CXCursor decl = clang_getCursorReferenced(e);
-  for (int i = 0; i < b->lctx.nparams; i++) {
-    if (!clang_equalCursors(b->lctx.params[i], decl))
-      continue;
-    char root[16];
-    snprintf(root, sizeof root, "$%d", i);
-    if (!grow((void **)&b->alias_vars, &b->capaliases, b->naliases, sizeof *b->alias_vars))
-      return;
-    const char **g = realloc(b->alias_roots, sizeof *g * (size_t)b->capaliases);
-    if (!g)
-      return;
-    b->alias_roots = g;
+  for (int i = 0; k == CXCursor_DeclRefExpr && i < b->lctx.nparams; i++) {
     char *vn = spelling(var);
-    if (vn && i < b->fn->nparams) /* messages name the local, as the code does */
-      b->fn->params[i] = hd__program_intern(b->prog, vn);
+    if (clang_equalCursors(b->lctx.params[i], decl) && vn && i < b->fn->nparams)
+      b->fn->params[i] = hd__program_intern(b->prog, vn); /* messages name the local */
     free(vn);
-    b->alias_vars[b->naliases] = var;
-    b->alias_roots[b->naliases++] = hd__program_intern(b->prog, root);
-    b->lctx.alias_vars = b->alias_vars;
-    b->lctx.alias_roots = b->alias_roots;
-    b->lctx.naliases = b->naliases;
-    return;
   }
 }
 
@@ -1006,7 +1017,7 @@ static void push_cleanup(builder *b, CXCursor var, const char *fname) {
     arg = NULL;
   if (arg)
     b->cleanups[b->ncleanups++] =
-        (cleanup){fn_key(b, fname, true), hd__program_intern(b->prog, arg), loc_of(b, var)};
+        (cleanup){fn_key(b, fname, true), hd__program_intern(b->prog, arg), var};
   free(arg);
   free(vn);
 }
@@ -1021,7 +1032,7 @@ static int run_cleanups(builder *b, int cur, int depth, hd__loc at) {
     nd->callee = b->cleanups[i].fn_key;
     nd->args = calloc(1, sizeof *nd->args);
     if (nd->args) {
-      nd->args[0] = b->cleanups[i].arg;
+      nd->args[0] = arg;
       nd->nargs = 1;
     }
     cur = n;
@@ -1186,6 +1197,23 @@ static int build_function(builder *b, CXCursor fdecl) {
     return HD_ENOMEM;
   bool is_static = clang_Cursor_getStorageClass(fdecl) == CX_SC_Static;
   hd__loc loc = loc_of(b, fdecl);
+  char *root = hd__lockid_ptr(e, &b->lctx);
+  if (root)
+    add_alias(b, var, hd__program_intern(b->prog, root));
+  free(root);
+}
+
+/* `v = ...;` ends what maybe_alias said about v. */
+static void end_alias(builder *b, CXCursor lhs) {
+  CXCursor e = hd__cursor_strip(lhs);
+  if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+    return;
+  CXCursor decl = clang_getCursorReferenced(e);
+  for (int i = 0; i < b->naliases; i++)
+    if (clang_equalCursors(b->alias_vars[i], decl)) {
+      add_alias(b, decl, NULL);
+      return;
+    }
   hd__function *fn = hd__function_new(fn_key(b, name, is_static), hd__program_intern(b->prog, name),
                                       loc, is_static);
   if (!fn) {
@@ -1236,6 +1264,18 @@ static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientDa
     int rc = build_function(b, c);
     if (rc < 0)
       return CXChildVisit_Break;
+    /* a variable that aliases pointer value R is passed as "&" R, so that
+     * the callee's *p is R again (see maybe_alias) */
+    const char *arg = b->cleanups[i].arg;
+    for (int a = 0; a < b->naliases; a++)
+      if (clang_equalCursors(b->alias_vars[a], b->cleanups[i].var))
+        arg = b->alias_roots[a];
+    char *aliased = NULL;
+    if (arg != b->cleanups[i].arg && (!arg || asprintf(&aliased, "&%s", arg) < 0))
+      aliased = NULL;
+    if (arg != b->cleanups[i].arg)
+      arg = aliased ? hd__program_intern(b->prog, aliased) : b->cleanups[i].arg;
+    free(aliased);
   }
   return CXChildVisit_Continue;
 }

@@ -205,6 +205,24 @@ void hd__io_source_clear_write(hd__io_source *src) {
   clear_ready(src, EPOLLOUT, &src->write_tick);
 }
 
+static void forget(hd__io_source *src, hd_waker *slot) {
+  hd__reactor *r = src->reactor;
+  if (!r)
+    return;
+  pthread_mutex_lock(&r->lock);
+  hd_waker w = *slot;
+  *slot = (hd_waker){0};
+  pthread_mutex_unlock(&r->lock);
+  hd_waker_drop(&w);
+}
+
+void hd__io_source_forget_read(hd__io_source *src) {
+  forget(src, &src->read_waker);
+}
+void hd__io_source_forget_write(hd__io_source *src) {
+  forget(src, &src->write_waker);
+}
+
 /* Records one epoll event and collects the wakers it concerns. Lock held. */
 static void dispatch(hd__reactor *r, const struct epoll_event *ev) {
   uint32_t i = (uint32_t)ev->data.u64;

@@ -106,9 +106,16 @@ static hd_poll read_frame_poll(hd_future *self, hd_context *cx) {
   }
 }
 
-/* Nothing to release: partial frames live in the reader. */
-static const hd_future_vtable read_frame_vtable = {"hd_read_frame", read_frame_poll, NULL,
-                                                   sizeof(hd_read_frame)};
+/* Cancelled: partial frames live in the reader, so nothing is lost; only
+ * the stored waker is withdrawn. */
+static void read_frame_drop(hd_future *self) {
+  hd_read_frame *f = (hd_read_frame *)self;
+  if (f->fr)
+    hd__stream_forget_read(f->fr->s);
+}
+
+static const hd_future_vtable read_frame_vtable = {"hd_read_frame", read_frame_poll,
+                                                   read_frame_drop, sizeof(hd_read_frame)};
 
 hd_future *hd_read_frame_init(hd_read_frame *f, hd_framed_reader *fr) {
   hd_future_init(&f->hd, &read_frame_vtable);
@@ -149,9 +156,14 @@ static hd_poll write_frame_poll(hd_future *self, hd_context *cx) {
   return HD_READY;
 }
 
-/* No drop hook: bytes on the wire cannot be taken back. */
-static const hd_future_vtable write_frame_vtable = {"hd_write_frame", write_frame_poll, NULL,
-                                                    sizeof(hd_write_frame)};
+/* Cancelled: bytes on the wire cannot be taken back; the hook only
+ * withdraws the stored waker. */
+static void write_frame_drop(hd_future *self) {
+  hd__stream_forget_write(((hd_write_frame *)self)->s);
+}
+
+static const hd_future_vtable write_frame_vtable = {"hd_write_frame", write_frame_poll,
+                                                    write_frame_drop, sizeof(hd_write_frame)};
 
 hd_future *hd_write_frame_init(hd_write_frame *w, hd_stream *s, const void *data, size_t len) {
   hd_future_init(&w->hd, &write_frame_vtable);

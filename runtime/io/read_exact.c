@@ -21,9 +21,14 @@ static hd_poll read_exact_poll(hd_future *self, hd_context *cx) {
   return HD_READY;
 }
 
-/* No drop hook: the bytes already read stay consumed (in buf), by design. */
-static const hd_future_vtable read_exact_vtable = {"hd_read_exact", read_exact_poll, NULL,
-                                                   sizeof(hd_read_exact)};
+/* Cancelled: the `done` bytes stay consumed (only in buf): nothing can put
+ * them back. The hook only withdraws the stored waker. */
+static void read_exact_drop(hd_future *self) {
+  hd__stream_forget_read(((hd_read_exact *)self)->s);
+}
+
+static const hd_future_vtable read_exact_vtable = {"hd_read_exact", read_exact_poll,
+                                                   read_exact_drop, sizeof(hd_read_exact)};
 
 hd_future *hd_read_exact_init(hd_read_exact *r, hd_stream *s, void *buf, size_t len) {
   hd_future_init(&r->hd, &read_exact_vtable);

@@ -53,7 +53,13 @@ static hd_poll read_line_poll(hd_future *self, hd_context *cx) {
   return HD_READY;
 }
 
-static const hd_future_vtable read_line_vtable = {"hd_read_line", read_line_poll, NULL,
+/* Cancelled: the bytes of the partial line are lost with the future. The
+ * hook only withdraws the stored waker. */
+static void read_line_drop(hd_future *self) {
+  hd__stream_forget_read(((hd_read_line *)self)->s);
+}
+
+static const hd_future_vtable read_line_vtable = {"hd_read_line", read_line_poll, read_line_drop,
                                                   sizeof(hd_read_line)};
 
 hd_future *hd_read_line_init(hd_read_line *r, hd_stream *s, char *buf, size_t cap) {

@@ -58,6 +58,7 @@ static void read_to_end_drop(hd_future *self) {
   free(r->data);
   r->data = NULL;
   r->len = r->cap = 0;
+  hd__stream_forget_read(r->s);
 }
 
 static const hd_future_vtable read_to_end_vtable = {"hd_read_to_end", read_to_end_poll,

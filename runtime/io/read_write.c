@@ -14,7 +14,12 @@ static hd_poll read_poll(hd_future *self, hd_context *cx) {
   return HD_READY;
 }
 
-static const hd_future_vtable read_vtable = {"hd_read", read_poll, NULL, sizeof(hd_read)};
+/* Cancelled: nothing was read; withdraw the stored waker. */
+static void read_drop(hd_future *self) {
+  hd__stream_forget_read(((hd_read *)self)->s);
+}
+
+static const hd_future_vtable read_vtable = {"hd_read", read_poll, read_drop, sizeof(hd_read)};
 
 hd_future *hd_read_init(hd_read *r, hd_stream *s, void *buf, size_t cap) {
   hd_future_init(&r->hd, &read_vtable);
@@ -38,7 +43,12 @@ static hd_poll write_poll(hd_future *self, hd_context *cx) {
   return HD_READY;
 }
 
-static const hd_future_vtable write_vtable = {"hd_write", write_poll, NULL, sizeof(hd_write)};
+/* Cancelled: nothing was written; withdraw the stored waker. */
+static void write_drop(hd_future *self) {
+  hd__stream_forget_write(((hd_write *)self)->s);
+}
+
+static const hd_future_vtable write_vtable = {"hd_write", write_poll, write_drop, sizeof(hd_write)};
 
 hd_future *hd_write_init(hd_write *w, hd_stream *s, const void *buf, size_t len) {
   hd_future_init(&w->hd, &write_vtable);

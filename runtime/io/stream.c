@@ -101,6 +101,16 @@ int hd_stream_fd(const hd_stream *s) {
   return s ? s->fd : -1;
 }
 
+void hd__stream_forget_read(hd_stream *s) {
+  if (s && s->fd >= 0 && atomic_load_explicit(&s->bound, memory_order_acquire) == 2)
+    hd__io_source_forget_read(&s->src);
+}
+
+void hd__stream_forget_write(hd_stream *s) {
+  if (s && s->fd >= 0 && atomic_load_explicit(&s->bound, memory_order_acquire) == 2)
+    hd__io_source_forget_write(&s->src);
+}
+
 int hd__stream_bind(hd_stream *s) {
   if (!s)
     return HD_EINVAL;

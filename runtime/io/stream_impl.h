@@ -28,6 +28,11 @@ ssize_t hd__stream_try_write(hd_stream *s, const void *buf, size_t len, hd_conte
 /* Peeks at up to cap bytes of a socket without consuming them. */
 ssize_t hd__stream_try_peek(hd_stream *s, void *buf, size_t cap, hd_context *cx);
 
+/* For the drop hooks of I/O futures: withdraws the waker a cancelled
+ * future left in s's read or write slot (s NULL or closed: no-op). */
+void hd__stream_forget_read(hd_stream *s);
+void hd__stream_forget_write(hd_stream *s);
+
 /* Makes s an open, unbound stream owning fd (already non-blocking). */
 void hd__stream_adopt(hd_stream *s, int fd, bool is_socket);
 

@@ -123,7 +123,15 @@ static hd_poll accept_poll(hd_future *self, hd_context *cx) {
   return HD_READY;
 }
 
-static const hd_future_vtable accept_vtable = {"hd_accept", accept_poll, NULL, sizeof(hd_accept)};
+/* Cancelled: no connection was taken; withdraw the stored waker. */
+static void accept_drop(hd_future *self) {
+  hd_accept *a = (hd_accept *)self;
+  if (a->l)
+    hd__stream_forget_read(&a->l->s);
+}
+
+static const hd_future_vtable accept_vtable = {"hd_accept", accept_poll, accept_drop,
+                                               sizeof(hd_accept)};
 
 hd_future *hd_accept_init(hd_accept *a, hd_tcp_listener *l, hd_stream *stream) {
   hd_future_init(&a->hd, &accept_vtable);

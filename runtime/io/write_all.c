@@ -21,8 +21,13 @@ static hd_poll write_all_poll(hd_future *self, hd_context *cx) {
   return HD_READY;
 }
 
-/* No drop hook: the `done` bytes are on the wire and cannot be taken back. */
-static const hd_future_vtable write_all_vtable = {"hd_write_all", write_all_poll, NULL,
+/* Cancelled: the `done` bytes are on the wire and cannot be taken back.
+ * The hook only withdraws the stored waker. */
+static void write_all_drop(hd_future *self) {
+  hd__stream_forget_write(((hd_write_all *)self)->s);
+}
+
+static const hd_future_vtable write_all_vtable = {"hd_write_all", write_all_poll, write_all_drop,
                                                   sizeof(hd_write_all)};
 
 hd_future *hd_write_all_init(hd_write_all *w, hd_stream *s, const void *buf, size_t len) {

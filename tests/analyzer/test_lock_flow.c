@@ -315,6 +315,27 @@ static void test_lock_flow_cleanup_attribute(void **state) {
                8, 0);
 }
 
+static void test_lock_flow_local_aliases(void **state) {
+  expect_lines("struct st { pthread_mutex_t mu; };\n"
+               "struct fr { struct st *st; };\n"
+               "void f(struct fr *fr) {\n"
+               "  pthread_mutex_t *mu = &fr->st->mu;\n"
+               "  pthread_mutex_lock(mu);\n"
+               "  pthread_mutex_unlock(&fr->st->mu);\n" /* the same lock */
+               "  suspend();\n"
+               "  struct st *s = fr->st;\n"
+               "  pthread_mutex_lock(&s->mu);\n"
+               "  suspend();\n" /* 10 */
+               "  pthread_mutex_unlock(&fr->st->mu);\n"
+               "  suspend();\n"
+               "  mu = &m;\n" /* reassigned: no longer fr->st->mu */
+               "  pthread_mutex_lock(mu);\n"
+               "  pthread_mutex_unlock(&fr->st->mu);\n"
+               "  suspend();\n" /* 16 */
+               "}\n",
+               10, 16, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_lock_flow_straight_line),
@@ -328,6 +349,7 @@ int main(void) {
       cmocka_unit_test(test_lock_flow_callee_summaries),
       cmocka_unit_test(test_lock_flow_rwlock_and_spin),
       cmocka_unit_test(test_lock_flow_cleanup_attribute),
+      cmocka_unit_test(test_lock_flow_local_aliases),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

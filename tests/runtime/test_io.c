@@ -126,6 +126,8 @@ HD_ASYNC(read_safe, f, cx, NULL) {
            HD_SELECT(&f->sel, hd_read_init(&f->r, f->rd, f->buf, 16), hd_sleep_init(&f->s, 10)));
   assert_int_equal(f->sel.winner, 1);
   assert_int_equal(f->r.hd.resume, HD__RESUME_DROPPED);
+  /* The dropped read withdrew its waker: the stream holds no task. */
+  assert_true(hd_waker_is_empty(&f->rd->src.read_waker));
   HD_AWAIT(f, cx, hd_write_all_init(&f->w, f->wr, "hello", 5));
   HD_AWAIT(f, cx, hd_read_init(&f->r, f->rd, f->buf, 16));
   assert_int_equal(f->r.out, 5);

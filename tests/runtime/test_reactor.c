@@ -62,6 +62,11 @@ static void test_reactor_pipe_readable_wakes(void **state) {
   hd__io_source_clear_read(&src);
   assert_false(hd__io_source_poll_read(&src, &cx));
 
+  /* A cancelled future withdraws its waker; then it waits again. */
+  hd__io_source_forget_read(&src);
+  assert_true(hd_waker_is_empty(&src.read_waker));
+  assert_false(hd__io_source_poll_read(&src, &cx));
+
   assert_int_equal(write(fds[1], "hi", 2), 2);
   int fired = 0;
   while (atomic_load(&p.wakes) == 0)

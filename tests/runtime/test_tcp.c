@@ -138,6 +138,7 @@ HD_ASYNC(accept_later, f, cx, NULL) {
            HD_SELECT(&f->sel, hd_accept_init(&f->a, f->l, &f->in), hd_sleep_init(&f->s, 10)));
   assert_int_equal(f->sel.winner, 1);
   assert_int_equal(f->a.hd.resume, HD__RESUME_DROPPED);
+  assert_true(hd_waker_is_empty(&f->l->s.src.read_waker)); /* interest withdrawn */
   HD_AWAIT(f, cx, hd_tcp_connect_init(&f->c, NULL, (uint16_t)hd_tcp_listener_port(f->l), &f->cl));
   assert_int_equal(f->c.out, 0);
   HD_AWAIT(f, cx, hd_accept_init(&f->a, f->l, &f->in));
