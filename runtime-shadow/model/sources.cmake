@@ -1,6 +1,7 @@
 # The models of the rest of heddle's API (model/ext.h), included by
 # runtime-shadow/CMakeLists.txt. Pure code of libheddle is compiled in as
-# it is: combinators, virtual-time users (sleep, interval, timeout), and the
+# it is: combinators, virtual-time users (sleep, interval, timeout), the I/O
+# futures over the in-memory streams of model/net.c, and the
 # async sync primitives and channels, whose internal pthread mutexes are the
 # modelled ones (model/pthread.c), so every channel operation and lock
 # hand-off is a visible operation.
@@ -9,6 +10,7 @@ target_sources(heddle-shadow PRIVATE
   model/choice.c
   model/vtime.c
   model/ext.c
+  model/net.c
   ${HEDDLE_RT}/combinators.c
   ${HEDDLE_RT}/io/sleep.c
   ${HEDDLE_RT}/io/interval.c
@@ -21,6 +23,12 @@ target_sources(heddle-shadow PRIVATE
   ${HEDDLE_RT}/sync/notify.c
   ${HEDDLE_RT}/sync/mpsc.c
   ${HEDDLE_RT}/sync/oneshot.c
+  ${HEDDLE_RT}/io/read_write.c
+  ${HEDDLE_RT}/io/read_exact.c
+  ${HEDDLE_RT}/io/read_line.c
+  ${HEDDLE_RT}/io/read_to_end.c
+  ${HEDDLE_RT}/io/write_all.c
+  ${HEDDLE_RT}/io/framed.c
 )
 target_include_directories(heddle-shadow PRIVATE ${HEDDLE_RT})
 # executor.c models hd_yield_init; combinators.c's copy is renamed away.
