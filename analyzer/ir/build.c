@@ -468,6 +468,8 @@ static bool assign_try(builder *b, CXCursor var, CXCursor rhs, int *cur) {
   return true;
 }
 
+static void end_alias(builder *b, CXCursor lhs);
+
 static int binop(builder *b, CXCursor e, int cur) {
   enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
   if (op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr) {
@@ -477,6 +479,7 @@ static int binop(builder *b, CXCursor e, int cur) {
   }
   kids k = children(e);
   if (k.n == 2 && op == CXBinaryOperator_Assign) {
+    end_alias(b, k.v[0]);
     CXCursor lhs = hd__cursor_strip(k.v[0]);
     if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
         assign_try(b, clang_getCursorReferenced(lhs), k.v[1], &cur)) {
@@ -635,8 +638,6 @@ static void branch(builder *b, hd__loc loc, int cur, int *t, int *f, const hd__f
 /* The try-lock being tested by e (a call, a variable holding its result
  * or an assignment of one), evaluating what it must; NULL if e is not one.
  * *truthy says whether the test is "result != 0". */
-static void end_alias(builder *b, CXCursor lhs);
-
 static bool try_test(builder *b, CXCursor e, int *cur, const hd__api_fn **api, int *lock,
                      hd__loc *loc) {
   e = hd__cursor_strip(e);
@@ -646,7 +647,6 @@ static bool try_test(builder *b, CXCursor e, int *cur, const hd__api_fn **api, i
     *lock = lock_arg(b, e, *api);
     *loc = loc_of(b, e);
     return *lock >= 0;
-    end_alias(b, k.v[0]);
   }
   if (k == CXCursor_DeclRefExpr) {
     try_var *tv = find_try(b, e);
@@ -981,6 +981,23 @@ static void maybe_alias(builder *b, CXCursor var, CXCursor init) {
       b->fn->params[i] = hd__program_intern(b->prog, vn); /* messages name the local */
     free(vn);
   }
+  char *root = hd__lockid_ptr(e, &b->lctx);
+  if (root)
+    add_alias(b, var, hd__program_intern(b->prog, root));
+  free(root);
+}
+
+/* `v = ...;` ends what maybe_alias said about v. */
+static void end_alias(builder *b, CXCursor lhs) {
+  CXCursor e = hd__cursor_strip(lhs);
+  if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+    return;
+  CXCursor decl = clang_getCursorReferenced(e);
+  for (int i = 0; i < b->naliases; i++)
+    if (clang_equalCursors(b->alias_vars[i], decl)) {
+      add_alias(b, decl, NULL);
+      return;
+    }
 }
 
 /* The function named by a cleanup attribute, from its tokens (libclang
@@ -1031,6 +1048,18 @@ static int run_cleanups(builder *b, int cur, int depth, hd__loc at) {
     hd__node *nd = &b->fn->nodes[n];
     nd->callee = b->cleanups[i].fn_key;
     nd->args = calloc(1, sizeof *nd->args);
+    /* a variable that aliases pointer value R is passed as "&" R, so that
+     * the callee's *p is R again (see maybe_alias) */
+    const char *arg = b->cleanups[i].arg;
+    for (int a = 0; a < b->naliases; a++)
+      if (clang_equalCursors(b->alias_vars[a], b->cleanups[i].var))
+        arg = b->alias_roots[a];
+    char *aliased = NULL;
+    if (arg != b->cleanups[i].arg && (!arg || asprintf(&aliased, "&%s", arg) < 0))
+      aliased = NULL;
+    if (arg != b->cleanups[i].arg)
+      arg = aliased ? hd__program_intern(b->prog, aliased) : b->cleanups[i].arg;
+    free(aliased);
     if (nd->args) {
       nd->args[0] = arg;
       nd->nargs = 1;
@@ -1197,23 +1226,6 @@ static int build_function(builder *b, CXCursor fdecl) {
     return HD_ENOMEM;
   bool is_static = clang_Cursor_getStorageClass(fdecl) == CX_SC_Static;
   hd__loc loc = loc_of(b, fdecl);
-  char *root = hd__lockid_ptr(e, &b->lctx);
-  if (root)
-    add_alias(b, var, hd__program_intern(b->prog, root));
-  free(root);
-}
-
-/* `v = ...;` ends what maybe_alias said about v. */
-static void end_alias(builder *b, CXCursor lhs) {
-  CXCursor e = hd__cursor_strip(lhs);
-  if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
-    return;
-  CXCursor decl = clang_getCursorReferenced(e);
-  for (int i = 0; i < b->naliases; i++)
-    if (clang_equalCursors(b->alias_vars[i], decl)) {
-      add_alias(b, decl, NULL);
-      return;
-    }
   hd__function *fn = hd__function_new(fn_key(b, name, is_static), hd__program_intern(b->prog, name),
                                       loc, is_static);
   if (!fn) {
@@ -1264,18 +1276,6 @@ static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientDa
     int rc = build_function(b, c);
     if (rc < 0)
       return CXChildVisit_Break;
-    /* a variable that aliases pointer value R is passed as "&" R, so that
-     * the callee's *p is R again (see maybe_alias) */
-    const char *arg = b->cleanups[i].arg;
-    for (int a = 0; a < b->naliases; a++)
-      if (clang_equalCursors(b->alias_vars[a], b->cleanups[i].var))
-        arg = b->alias_roots[a];
-    char *aliased = NULL;
-    if (arg != b->cleanups[i].arg && (!arg || asprintf(&aliased, "&%s", arg) < 0))
-      aliased = NULL;
-    if (arg != b->cleanups[i].arg)
-      arg = aliased ? hd__program_intern(b->prog, aliased) : b->cleanups[i].arg;
-    free(aliased);
   }
   return CXChildVisit_Continue;
 }
