@@ -123,6 +123,53 @@ static void row(const char *name, void (*body)(void), int n, unsigned long optim
   fflush(stdout);
 }
 
+/* lastzero(N) (Abdulla et al., POPL 2014): thread 0 scans an array from
+ * the end for the last zero while threads 1..N each write a[j] = a[j-1]+1.
+ * Source sets alone are not optimal here: executions cut by sleep sets
+ * measure how far from optimal the reduction is. */
+static atomic_int lz[8];
+
+static void *lz_scan(void *arg) {
+  int i = nthreads;
+  while (i > 0 && atomic_load(&lz[i]) != 0)
+    i--;
+  return NULL;
+}
+
+static void *lz_write(void *arg) {
+  int j = (int)(intptr_t)arg;
+  atomic_store(&lz[j], atomic_load(&lz[j - 1]) + 1);
+  return NULL;
+}
+
+static void body_lastzero(void) {
+  for (int i = 0; i <= nthreads; i++)
+    atomic_store_explicit(&lz[i], 0, memory_order_relaxed);
+  pthread_t t[8];
+  pthread_create(&t[0], NULL, lz_scan, NULL);
+  for (int j = 1; j <= nthreads; j++)
+    pthread_create(&t[j], NULL, lz_write, (void *)(intptr_t)j);
+  for (int j = 0; j <= nthreads; j++)
+    pthread_join(t[j], NULL);
+}
+
+static void bench_lastzero(void) {
+  printf("\nlastzero(N): N writers + 1 scanner (not optimal for source sets)\n");
+  printf("  %2s %10s %14s %11s\n", "N", "executions", "sleep-blocked", "dfs/s");
+  for (int n = 2; n <= 5; n++) {
+    nthreads = n;
+    hd_shadow_options o;
+    hd_shadow_options_default(&o);
+    o.preemptions = -1;
+    o.quiet = true;
+    o.isolate = false;
+    hd_shadow_stats st;
+    hd_shadow_run(&o, body_lastzero, &st);
+    printf("  %2d %10llu %14llu %11.0f\n", n, (unsigned long long)st.executions,
+           (unsigned long long)st.sleep_blocked, rate(o, body_lastzero));
+  }
+}
+
 /* ---- a 3-worker executor with a lost wake-up ---- *
  * A waiter task checks a flag and only then registers its waker; a setter
  * task sets the flag and wakes whatever is registered. Set between the
@@ -276,6 +323,7 @@ int main(int argc, char **argv) {
     row("mutex increment", body_locked, n, fact(n));
   for (int n = 2; n <= 4; n++)
     row("1 writer + N-1 readers", body_readers, n, 1ul << (n - 1));
+  bench_lastzero();
   bench_lost_wakeup();
   bench_switch();
   return 0;
