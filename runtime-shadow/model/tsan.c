@@ -7,6 +7,7 @@
  * spuriously here. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "objmap.h"
 #include "race.h"
@@ -80,6 +81,26 @@ void __tsan_vptr_update(void **p, void *v) {
 void __tsan_vptr_read(void **p) PUBLIC;
 void __tsan_vptr_read(void **p) {
   access(p, sizeof *p, false, PC);
+}
+
+/* clang's instrumentation calls these for memset/memcpy/memmove (gcc calls
+ * libc directly, unseen). */
+void *__tsan_memset(void *d, int c, size_t n) PUBLIC;
+void *__tsan_memset(void *d, int c, size_t n) {
+  access(d, n, true, PC);
+  return memset(d, c, n);
+}
+void *__tsan_memcpy(void *d, const void *s, size_t n) PUBLIC;
+void *__tsan_memcpy(void *d, const void *s, size_t n) {
+  access((void *)s, n, false, PC);
+  access(d, n, true, PC);
+  return memcpy(d, s, n);
+}
+void *__tsan_memmove(void *d, const void *s, size_t n) PUBLIC;
+void *__tsan_memmove(void *d, const void *s, size_t n) {
+  access((void *)s, n, false, PC);
+  access(d, n, true, PC);
+  return memmove(d, s, n);
 }
 
 /* memory_order values as TSan passes them (the C11 ones); high bits (HLE
