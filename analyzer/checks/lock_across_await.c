@@ -8,6 +8,7 @@
  * by a successful try, or inside a callee) and the await. A lock of an
  * async family (the runtime's async mutex) never enters a lock state, so
  * its guard may live across awaits. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,8 +42,12 @@ static const char *shown_name(const hd__check_ctx *cx, const char *key, int *len
   return name;
 }
 
-static const char *family_name(const hd__lock *l) {
-  return l->family ? l->family->name : "lock";
+/* The family as messages say it: "pthread_mutex" -> "pthread mutex". */
+static void family_name(const hd__lock *l, char *buf, size_t size) {
+  snprintf(buf, size, "%s", l->family ? l->family->name : "lock");
+  for (char *p = buf; *p; p++)
+    if (*p == '_')
+      *p = ' ';
 }
 
 /* Index of the state whose node set `lock` on the way to state q. */
@@ -97,13 +102,15 @@ static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd_
   if (an && an->ev == HD__EV_ACQUIRE && an->mode == HD__MODE_SHARED)
     mode = ", shared";
   char *msg;
+  char fam[64];
+  family_name(l, fam, sizeof fam);
   int cl;
   const char *callee = shown_name(cx, n->callee, &cl);
   if (callee_sum)
     msg = hd__strf("lock '%s' (%s%s) is held across a call to '%.*s', which may await", l->display,
-                   family_name(l), mode, cl, callee);
+                   fam, mode, cl, callee);
   else
-    msg = hd__strf("lock '%s' (%s%s) is held across an await", l->display, family_name(l), mode);
+    msg = hd__strf("lock '%s' (%s%s) is held across an await", l->display, fam, mode);
   hd__finding *fd = hd__findings_add(out, rule, n->loc, msg);
   if (!fd)
     return HD_ENOMEM;
