@@ -121,6 +121,11 @@ typedef struct builder {
   int ncleanups, capcleanups;
   int built;   /* functions added so far */
   int in_expr; /* inside an expression statement (see cond_value) */
+  /* future constructors and escaping pointers (hd__node.ctor_obj, escapes) */
+  CXCursor stmt_top;      /* the expression of the expression statement */
+  CXCursor ctor_arg;      /* argument 1 of the constructor being built */
+  CXCursor sink_call;     /* a value being stored in a plain local ... */
+  const char *sink_local; /* ... that local ("@v") */
 } builder;
 
 static const char *intern_file(builder *b, CXFile file) {
@@ -391,9 +396,164 @@ static void link_child(builder *b, int await) {
   }
 }
 
+/* ---- future constructors and escaping pointers ------------------------ */
+
+/* Roles the checks look up on CALL nodes (hd__node.api). */
+static bool checked_role(const hd__api_fn *api) {
+  return api && (api->role == HD__ROLE_BLOCKING || api->role == HD__ROLE_BLOCK_ON ||
+                 api->role == HD__ROLE_SPAWN || api->role == HD__ROLE_CANCELLING ||
+                 api->role == HD__ROLE_FUTURE);
+}
+
+static enum CXVisitorResult first_field(CXCursor c, CXClientData d) {
+  *(CXType *)d = clang_getCanonicalType(clang_getCursorType(c));
+  return CXVisit_Break;
+}
+
+/* A future constructor: pack role future, or `R *T_init(T *x, ...)` where
+ * R is the type of T's first member (hd_sleep_init returns &x->hd). */
+static bool is_ctor(CXCursor call, const hd__api_fn *api) {
+  if (clang_Cursor_getNumArguments(call) < 1)
+    return false;
+  if (api && api->role == HD__ROLE_FUTURE)
+    return true;
+  CXType ret = clang_getCanonicalType(clang_getCursorType(call));
+  CXType arg = clang_getCanonicalType(clang_getCursorType(clang_Cursor_getArgument(call, 0)));
+  if (ret.kind != CXType_Pointer || arg.kind != CXType_Pointer)
+    return false;
+  CXType rec = clang_getCanonicalType(clang_getPointeeType(arg));
+  if (rec.kind != CXType_Record)
+    return false;
+  CXType first = {.kind = CXType_Invalid};
+  clang_Type_visitFields(rec, first_field, &first);
+  return first.kind != CXType_Invalid &&
+         clang_equalTypes(first, clang_getCanonicalType(clang_getPointeeType(ret)));
+}
+
+/* True when the value of e is thrown away: e is the whole expression of
+ * the statement (casts to void and parentheses aside) or an operand of a
+ * comma that is. */
+static bool discarded(CXCursor top, CXCursor e) {
+  top = hd__cursor_strip(top);
+  if (clang_equalCursors(top, e))
+    return true;
+  if (clang_getCursorKind(top) != CXCursor_BinaryOperator ||
+      clang_getCursorBinaryOperatorKind(top) != CXBinaryOperator_Comma)
+    return false;
+  kids k = children(top);
+  bool yes = false;
+  for (int i = 0; i < k.n && !yes; i++)
+    yes = discarded(k.v[i], e);
+  free(k.v);
+  return yes;
+}
+
+static void add_escape(builder *b, int cur, const char *text) {
+  const char *id = text ? hd__program_intern(b->prog, text) : NULL;
+  if (cur < 0 || !id)
+    return;
+  hd__node *n = &b->fn->nodes[cur];
+  for (int i = 0; i < n->nescapes; i++)
+    if (n->escapes[i] == id)
+      return;
+  if (grow((void **)&n->escapes, &n->capescapes, n->nescapes, sizeof *n->escapes))
+    n->escapes[n->nescapes++] = id;
+}
+
+/* Pointer value v (`&x`, a call argument, an assigned, initialising or
+ * returned value) leaves the code after node cur. */
+static void escape(builder *b, int cur, CXCursor v) {
+  CXCursor s = hd__cursor_strip(v);
+  enum CXCursorKind k = clang_getCursorKind(s);
+  enum CXTypeKind t = clang_getCanonicalType(clang_getCursorType(s)).kind;
+  if (cur < 0 || clang_equalCursors(s, b->ctor_arg) ||
+      (t != CXType_Pointer && t != CXType_ConstantArray && t != CXType_IncompleteArray) ||
+      (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr &&
+       k != CXCursor_ArraySubscriptExpr && k != CXCursor_UnaryOperator))
+    return;
+  char *id = hd__lockid_ptr(s, &b->lctx);
+  add_escape(b, cur, id);
+  free(id);
+}
+
+/* `return &x->m;` also hands over *x, and with it the futures x holds
+ * (a hand-written combinator's constructor returning &x->hd). */
+static void escape_returned(builder *b, CXCursor ret, int cur) {
+  kids k = children(ret);
+  for (int i = 0; i < k.n; i++) {
+    if (!is_code(k.v[i]))
+      continue;
+    escape(b, cur, k.v[i]);
+    CXCursor s = hd__cursor_strip(k.v[i]);
+    if (cur < 0 || clang_getCursorKind(s) != CXCursor_UnaryOperator)
+      continue;
+    char *id = hd__lockid_ptr(s, &b->lctx);
+    char *dot = id ? strrchr(id, '.') : NULL;
+    if (dot && dot > id + 1 && !strpbrk(dot, ")]")) {
+      *dot = '\0';
+      add_escape(b, cur, id);
+    }
+    free(id);
+  }
+  free(k.v);
+}
+
+/* A plain (automatic) local variable. */
+static bool plain_local(CXCursor var) {
+  return clang_getCursorKind(var) == CXCursor_VarDecl &&
+         clang_getCursorKind(clang_getCursorSemanticParent(var)) == CXCursor_FunctionDecl &&
+         clang_Cursor_getStorageClass(var) != CX_SC_Static &&
+         clang_Cursor_getStorageClass(var) != CX_SC_Extern;
+}
+
+/* `v = value` where v is a plain local: a constructor's result stored
+ * there is still to be used through v. */
+static void sink(builder *b, CXCursor lhs, CXCursor value) {
+  CXCursor l = hd__cursor_strip(lhs);
+  const char *local = NULL;
+  if (clang_getCursorKind(l) == CXCursor_VarDecl && plain_local(l)) {
+    char *vn = spelling(l), *id = NULL;
+    if (vn && asprintf(&id, "@%s", vn) < 0)
+      id = NULL;
+    local = id ? hd__program_intern(b->prog, id) : NULL;
+    free(vn);
+    free(id);
+  } else if (clang_getCursorKind(l) == CXCursor_DeclRefExpr &&
+             plain_local(clang_getCursorReferenced(l))) {
+    char *id = hd__lockid_ptr(l, &b->lctx);
+    local = id ? hd__program_intern(b->prog, id) : NULL;
+    free(id);
+  }
+  b->sink_call = local ? hd__cursor_strip(value) : clang_getNullCursor();
+  b->sink_local = local;
+}
+
+/* Marks CALL node n of constructor `call` when its result is discarded or
+ * kept in a plain local (any other use of the result uses the future). */
+static void mark_ctor(builder *b, int n, CXCursor call) {
+  bool is_void = clang_getCanonicalType(clang_getCursorType(call)).kind == CXType_Void;
+  const char *local = NULL;
+  if (!is_void && b->sink_local && clang_equalCursors(call, b->sink_call))
+    local = b->sink_local;
+  else if (!is_void && !discarded(b->stmt_top, call))
+    return;
+  char *id = hd__lockid_ptr(clang_Cursor_getArgument(call, 0), &b->lctx);
+  b->fn->nodes[n].ctor_obj = id ? hd__program_intern(b->prog, id) : NULL;
+  b->fn->nodes[n].ctor_local = local;
+  free(id);
+}
+
 static int call(builder *b, CXCursor e, int cur) {
-  cur = eval_children(b, e, cur);
   const callee_info *ci = call_target(b, e);
+  bool ctor = ci && is_ctor(e, ci->api);
+  CXCursor saved_arg = b->ctor_arg;
+  if (ctor)
+    b->ctor_arg = hd__cursor_strip(clang_Cursor_getArgument(e, 0));
+  cur = eval_children(b, e, cur);
+  int nargs = clang_Cursor_getNumArguments(e);
+  for (int i = 0; i < nargs; i++)
+    escape(b, cur, clang_Cursor_getArgument(e, (unsigned)i));
+  b->ctor_arg = saved_arg;
   if (!ci)
     return cur;
   hd__loc loc = loc_of(b, e);
@@ -414,12 +574,15 @@ static int call(builder *b, CXCursor e, int cur) {
         b->fn->nodes[n].mode = api->mode;
       }
     }
-  } else if (!ci->system && !api) {
+  } else if ((!ci->system && !api) || checked_role(api)) {
     n = node(b, HD__EV_CALL, loc, cur);
     if (n >= 0) {
       b->fn->nodes[n].callee = fn_key(b, ci->name, ci->is_static);
       set_call_args(b, n, e);
       b->fn->nodes[n].child_name = frame_poll(b, e);
+      b->fn->nodes[n].api = api;
+      if (ctor)
+        mark_ctor(b, n, e);
     }
   }
   if (n >= 0)
@@ -487,9 +650,16 @@ static int binop(builder *b, CXCursor e, int cur) {
       return cur;
     }
   }
+  bool assign = k.n == 2 && op == CXBinaryOperator_Assign;
+  if (assign)
+    sink(b, k.v[0], k.v[1]);
   for (int i = 0; i < k.n; i++)
     if (is_code(k.v[i]))
       cur = expr(b, k.v[i], cur);
+  if (assign) {
+    escape(b, cur, k.v[1]);
+    b->sink_local = NULL;
+  }
   free(k.v);
   return cur;
 }
@@ -513,6 +683,10 @@ static int expr(builder *b, CXCursor e, int cur) {
     free(k.v);
     return join(b, t, f, loc_of(b, e));
   }
+  case CXCursor_UnaryOperator:
+    if (clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf)
+      escape(b, cur, e);
+    return eval_children(b, e, cur);
   case CXCursor_UnaryExpr: /* sizeof, _Alignof: not evaluated */
     return cur;
   case CXCursor_UnexposedExpr: {
@@ -614,9 +788,12 @@ static const hd__fexpr *cond_value(builder *b, CXCursor e, int n) {
 }
 
 static int expr_stmt(builder *b, CXCursor e, int cur) {
+  CXCursor saved_top = b->stmt_top;
+  b->stmt_top = e;
   b->in_expr++;
   cur = expr(b, e, cur);
   b->in_expr--;
+  b->stmt_top = saved_top;
   stmt_values(b, e, cur);
   return cur;
 }
@@ -732,6 +909,43 @@ static bool try_cond(builder *b, CXCursor e, int cur, int *t, int *f) {
   return true;
 }
 
+/* A test of the pack's runtime_current call against NULL (`rc()`,
+ * `rc() == NULL`, `rc() != NULL`; `!rc()` through cond): the side where it
+ * is NULL runs only outside any runtime, never as async code. */
+static bool runtime_cond(builder *b, CXCursor s, int cur, int *t, int *f) {
+  CXCursor c = s;
+  bool null_when_true = false;
+  if (clang_getCursorKind(s) == CXCursor_BinaryOperator) {
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(s);
+    if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE)
+      return false;
+    kids ch = children(s);
+    long long k = 1;
+    int side = -1;
+    if (ch.n == 2)
+      side = const_int(hd__cursor_strip(ch.v[1]), &k)   ? 0
+             : const_int(hd__cursor_strip(ch.v[0]), &k) ? 1
+                                                        : -1;
+    if (side >= 0)
+      c = hd__cursor_strip(ch.v[side]);
+    free(ch.v);
+    if (side < 0 || k != 0)
+      return false;
+    null_when_true = op == CXBinaryOperator_EQ;
+  }
+  if (clang_getCursorKind(c) != CXCursor_CallExpr)
+    return false;
+  const callee_info *ci = call_target(b, c);
+  if (!ci || !ci->api || ci->api->role != HD__ROLE_RUNTIME_CURRENT)
+    return false;
+  int at = expr(b, s, cur);
+  branch(b, loc_of(b, s), at, t, f, cond_value(b, s, at));
+  int off = null_when_true ? *t : *f;
+  if (off >= 0)
+    b->fn->nodes[off].off_runtime = true;
+  return true;
+}
+
 static void cond(builder *b, CXCursor e, int cur, int *t, int *f) {
   CXCursor s = hd__cursor_strip(e);
   enum CXCursorKind k = clang_getCursorKind(s);
@@ -772,6 +986,8 @@ static void cond(builder *b, CXCursor e, int cur, int *t, int *f) {
     }
     free(ch.v);
   }
+  if (runtime_cond(b, s, cur, t, f))
+    return;
   if (try_cond(b, s, cur, t, f))
     return;
   int c = expr(b, e, cur);
@@ -1086,8 +1302,11 @@ static int decl_stmt(builder *b, CXCursor s, int cur) {
       if (!is_code(k.v[j]))
         continue;
       maybe_alias(b, vars.v[i], k.v[j]);
+      sink(b, vars.v[i], k.v[j]);
       if (!assign_try(b, vars.v[i], k.v[j], &cur))
         cur = expr(b, k.v[j], cur);
+      escape(b, cur, k.v[j]);
+      b->sink_local = NULL;
     }
     b->in_expr--;
     if (cur >= 0 && b->fn->farena)
@@ -1171,7 +1390,9 @@ static int stmt(builder *b, CXCursor s, int cur) {
     hd__function_add_edge(b->fn, cur, b->cont);
     return -1;
   case CXCursor_ReturnStmt: {
-    int n = node(b, HD__EV_NONE, loc_of(b, s), eval_children(b, s, cur));
+    cur = eval_children(b, s, cur);
+    escape_returned(b, s, cur);
+    int n = node(b, HD__EV_NONE, loc_of(b, s), cur);
     if (!b->suspending) /* a suspended coroutine keeps its scope alive */
       n = run_cleanups(b, n, 0, loc_of(b, s));
     if (b->suspending && b->fn->suspend < 0)

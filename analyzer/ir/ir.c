@@ -135,6 +135,7 @@ void hd__function_free(hd__function *fn) {
   for (int i = 0; i < fn->nnodes; i++) {
     free(fn->nodes[i].succ);
     free(fn->nodes[i].args);
+    free(fn->nodes[i].escapes);
   }
   free(fn->nodes);
   free(fn->locks);

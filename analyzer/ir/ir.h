@@ -15,7 +15,9 @@
  *                    successors are the suspend edge (the `return
  *                    HD_PENDING` path) and the resume edge;
  *   CALL             a direct call of a function that may be defined in the
- *                    program (its summary decides what it does);
+ *                    program (its summary decides what it does), or of an
+ *                    API function whose pack role the checks look up
+ *                    (blocking, block_on, spawn, cancelling, future: `api`);
  *   BRANCH           a two-way condition: succ[0] true, succ[1] false;
  *   NONE             plain flow (labels, joins, statements without events).
  * A call that does not return has no successor.
@@ -73,6 +75,20 @@ typedef struct hd__node {
   int nargs;
   const char *child_name; /* CALL: poll function of the frame it sets up;
                              AWAIT: poll function of the awaited child */
+  const hd__api_fn *api;  /* CALL: the callee's pack entry, or NULL */
+  bool off_runtime;       /* the path goes on from here only when no runtime
+                             drives the thread (the NULL side of a test of
+                             the pack's runtime_current call): not async */
+  /* future-never-awaited: a future constructor (returns a pointer to the
+   * first member of what its first argument points to, or has pack role
+   * future) whose result is discarded or kept in a plain local: */
+  const char *ctor_obj;   /* CALL: canonical pointer text of argument 1 */
+  const char *ctor_local; /* CALL: the local holding the result ("@v") */
+  /* Pointer values that leave the code after this node's event: call
+   * arguments, assigned, initialised and returned pointers, `&x`
+   * anywhere (a constructor's own argument 1 excepted). Canonical text. */
+  const char **escapes;
+  int nescapes, capescapes;
   /* For path feasibility (feasibility/feasible.h), in fn->farena: */
   const hd__fexpr *cond; /* BRANCH: the condition (true: succ[0]), or NULL */
   hd__fsteps fx;         /* what the node does to values, after its event */

@@ -31,6 +31,8 @@ typedef enum hd__role {
   HD__ROLE_BLOCK_ON,     /* runs an executor to completion */
   HD__ROLE_CANCELLING,   /* may drop branch_args unfinished */
   HD__ROLE_FUTURE,       /* constructs a future (see cancel_safe) */
+  /* the runtime driving the calling thread, NULL outside any */
+  HD__ROLE_RUNTIME_CURRENT,
   HD__ROLE_COUNT
 } hd__role;
 

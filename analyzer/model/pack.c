@@ -20,6 +20,7 @@ static const cyaml_strval_t role_strings[] = {
     {"block_on", HD__ROLE_BLOCK_ON},
     {"cancelling", HD__ROLE_CANCELLING},
     {"future", HD__ROLE_FUTURE},
+    {"runtime_current", HD__ROLE_RUNTIME_CURRENT},
 };
 static const cyaml_strval_t kind_strings[] = {
     {"blocking", HD__LOCK_BLOCKING}, {"spin", HD__LOCK_SPIN}, {"async", HD__LOCK_ASYNC}};

@@ -225,6 +225,62 @@ static bool exportable(const char *id) {
   return strchr(id, '@') == NULL;
 }
 
+bool *hd__runtime_reach(const hd__function *fn) {
+  bool *reached = calloc((size_t)fn->nnodes + 1, sizeof *reached);
+  int *stack = malloc(sizeof *stack * ((size_t)fn->nnodes + 1));
+  if (!reached || !stack) {
+    free(reached);
+    free(stack);
+    return NULL;
+  }
+  int sp = 0;
+  if (fn->nnodes > 0) {
+    reached[0] = true;
+    stack[sp++] = 0;
+  }
+  while (sp > 0) {
+    const hd__node *n = &fn->nodes[stack[--sp]];
+    if (n->off_runtime)
+      continue;
+    for (int i = 0; i < n->nsucc; i++)
+      if (!reached[n->succ[i]]) {
+        reached[n->succ[i]] = true;
+        stack[sp++] = n->succ[i];
+      }
+  }
+  free(stack);
+  return reached;
+}
+
+/* Sets r from CALL node n when n calls an API function with `role`, or a
+ * callee that does not await and whose summary says it reaches one. */
+static void find_reach(const hd__summaries *all, const hd__node *n, hd__role role, hd__reach *r) {
+  if (r->yes || n->ev != HD__EV_CALL)
+    return;
+  if (n->api && n->api->role == role) {
+    *r = (hd__reach){true, n->loc, n->callee, true};
+    return;
+  }
+  const hd__summary *cs = hd__summary_of(all, n->callee);
+  const hd__reach *cr = !cs ? NULL : role == HD__ROLE_BLOCK_ON ? &cs->blocks_on : &cs->blocks;
+  if (cr && cr->yes && !cs->may_await)
+    *r = (hd__reach){true, n->loc, n->callee, false};
+}
+
+static int summarize_blocking(const hd__function *fn, const hd__summaries *all, hd__summary *out) {
+  bool *reach = hd__runtime_reach(fn);
+  if (!reach)
+    return HD_ENOMEM;
+  for (int i = 0; i < fn->nnodes; i++) {
+    if (!reach[i])
+      continue;
+    find_reach(all, &fn->nodes[i], HD__ROLE_BLOCKING, &out->blocks);
+    find_reach(all, &fn->nodes[i], HD__ROLE_BLOCK_ON, &out->blocks_on);
+  }
+  free(reach);
+  return 0;
+}
+
 static int summarize(hd__program *p, hd__function *fn, const hd__summaries *all, hd__summary *out) {
   hd__lflow f;
   int rc = hd__lockflow_run(p, fn, all, &f);
@@ -269,11 +325,15 @@ static int summarize(hd__program *p, hd__function *fn, const hd__summaries *all,
     }
   }
   hd__lflow_free(&f);
+  if (rc == 0)
+    rc = summarize_blocking(fn, all, out);
   return rc;
 }
 
 static bool summary_equal(const hd__summary *a, const hd__summary *b) {
   if (a->may_await != b->may_await || a->nacquires != b->nacquires || a->nreleases != b->nreleases)
+    return false;
+  if (a->blocks.yes != b->blocks.yes || a->blocks_on.yes != b->blocks_on.yes)
     return false;
   for (int i = 0; i < a->nacquires; i++)
     if (!has_acquire(b, a->acquires[i].id))

@@ -5,7 +5,12 @@
  *   may_await  it (or a callee, transitively) may suspend the task; for a
  *              stackful runtime this is what makes a function `suspending`;
  *   acquires   locks it may return holding (parameter-rooted ids, "$N");
- *   releases   locks it may release that it did not take itself.
+ *   releases   locks it may release that it did not take itself;
+ *   blocks     it may call a pack `blocking` function (sleep, read(2),
+ *              pthread_join...), itself or through callees that do not
+ *              await (those are async code of their own), on a path that
+ *              may run as async code (see hd__runtime_reach);
+ *   blocks_on  the same for the pack's `block_on` (hd_block_on).
  * Summaries are computed bottom-up by iterating to a fixed point over the
  * call graph of every TU together (recursion converges: the sets only grow
  * and are bounded by the locks named in the program).
@@ -33,6 +38,15 @@ typedef struct hd__effect {
   hd__loc loc; /* where the lock is taken inside the callee */
 } hd__effect;
 
+/* A call that blocks the thread (or runs an executor), reached from the
+ * function's entry. */
+typedef struct hd__reach {
+  bool yes;
+  hd__loc loc;     /* the first such call in the function */
+  const char *via; /* the callee's key there */
+  bool direct;     /* via is the blocking (block_on) function itself */
+} hd__reach;
+
 typedef struct hd__summary {
   bool may_await;
   hd__loc await_loc; /* the first await reached, for notes */
@@ -40,6 +54,7 @@ typedef struct hd__summary {
   int nacquires;
   const char **releases;
   int nreleases;
+  hd__reach blocks, blocks_on;
 } hd__summary;
 
 typedef struct hd__summaries hd__summaries;
@@ -47,6 +62,10 @@ typedef struct hd__summaries hd__summaries;
 /* Computes every function's summary. Returns NULL when out of memory. */
 hd__summaries *hd__summaries_compute(hd__program *p);
 void hd__summaries_free(hd__summaries *s);
+/* The nodes of fn that may run as async code: reachable from the entry
+ * without passing an off_runtime node (ir/ir.h). A calloc'd array of
+ * fn->nnodes flags, or NULL when out of memory. */
+bool *hd__runtime_reach(const hd__function *fn);
 /* The summary of the function defined with `key`, or NULL. */
 const hd__summary *hd__summary_of(const hd__summaries *s, const char *key);
 /* What node n runs to completion: a CALL's callee, an AWAIT's child poll

@@ -134,8 +134,12 @@ int hd__stream_bind(hd_stream *s) {
   return s->bind_err;
 }
 
-/* The shape of every attempt: check readiness, try, clear on EAGAIN. */
-#define TRY_IO(s, cx, poll_fn, clear_fn, syscall)                                                  \
+/* The shape of every attempt: check readiness, try, clear on EAGAIN. A
+ * transfer shorter than `want` bytes, with clear_short, (but not 0) drained the kernel buffer
+ * (or filled it): readiness is cleared at once, which saves the syscall
+ * that would only say EAGAIN (tokio does the same). The clear keeps any
+ * event that arrived meanwhile, so nothing is missed. */
+#define TRY_IO(s, cx, poll_fn, clear_fn, clear_short, want, syscall)                               \
   do {                                                                                             \
     int rc_ = hd__stream_bind(s);                                                                  \
     if (rc_ < 0)                                                                                   \
@@ -144,8 +148,11 @@ int hd__stream_bind(hd_stream *s) {
       if ((s)->fd < 0)                                                                             \
         return HD_EBADF;                                                                           \
       ssize_t n_ = (syscall);                                                                      \
-      if (n_ >= 0)                                                                                 \
+      if (n_ >= 0) {                                                                               \
+        if ((clear_short) && n_ > 0 && (size_t)n_ < (want))                                        \
+          clear_fn(&(s)->src);                                                                     \
         return n_;                                                                                 \
+      }                                                                                            \
       if (errno == EINTR)                                                                          \
         continue;                                                                                  \
       if (errno == EAGAIN || errno == EWOULDBLOCK) {                                               \
@@ -160,11 +167,14 @@ int hd__stream_bind(hd_stream *s) {
   } while (0)
 
 ssize_t hd__stream_try_read(hd_stream *s, void *buf, size_t cap, hd_context *cx) {
-  TRY_IO(s, cx, hd__io_source_poll_read, hd__io_source_clear_read, read(s->fd, buf, cap));
+  TRY_IO(s, cx, hd__io_source_poll_read, hd__io_source_clear_read, true, cap,
+         read(s->fd, buf, cap));
 }
 
 ssize_t hd__stream_try_peek(hd_stream *s, void *buf, size_t cap, hd_context *cx) {
-  TRY_IO(s, cx, hd__io_source_poll_read, hd__io_source_clear_read, recv(s->fd, buf, cap, MSG_PEEK));
+  /* A peek consumes nothing: never a reason to clear. */
+  TRY_IO(s, cx, hd__io_source_poll_read, hd__io_source_clear_read, false, cap,
+         recv(s->fd, buf, cap, MSG_PEEK));
 }
 
 /* writev on a pipe with SIGPIPE blocked on this thread; a SIGPIPE the
@@ -194,7 +204,11 @@ static ssize_t do_writev(hd_stream *s, const struct iovec *iov, int iovcnt) {
 }
 
 ssize_t hd__stream_try_writev(hd_stream *s, const struct iovec *iov, int iovcnt, hd_context *cx) {
-  TRY_IO(s, cx, hd__io_source_poll_write, hd__io_source_clear_write, do_writev(s, iov, iovcnt));
+  size_t total = 0;
+  for (int i = 0; i < iovcnt; i++)
+    total += iov[i].iov_len;
+  TRY_IO(s, cx, hd__io_source_poll_write, hd__io_source_clear_write, true, total,
+         do_writev(s, iov, iovcnt));
 }
 
 ssize_t hd__stream_try_write(hd_stream *s, const void *buf, size_t len, hd_context *cx) {
