@@ -117,6 +117,55 @@ static void test_io_read_exact_dropped_loses_bytes(void **state) {
   harness_each_runtime(check_read_exact_dropped);
 }
 
+/* ---- the other cancel-unsafe futures, dropped midway ---------------------- */
+
+HD_ASYNC_FN(unsafe_drops, int, hd_stream *rd; hd_stream * wr; char line[16]; uint8_t * big;
+            size_t sent; hd_timeout t; hd_read_line l; hd_read_to_end re; hd_write_all w;);
+HD_ASYNC(unsafe_drops, f, cx, NULL) {
+  /* read_line: the partial line goes with the future. */
+  HD_AWAIT(f, cx, hd_write_all_init(&f->w, f->wr, "hel", 3));
+  HD_AWAIT(f, cx, hd_timeout_init(&f->t, hd_read_line_init(&f->l, f->rd, f->line, 16), 20));
+  assert_int_equal(f->t.out, HD_ETIMEDOUT);
+  assert_int_equal(f->l.done, 3);
+  HD_AWAIT(f, cx, hd_write_all_init(&f->w, f->wr, "lo\n", 3));
+  HD_AWAIT(f, cx, hd_read_line_init(&f->l, f->rd, f->line, 16));
+  assert_int_equal(f->l.out, 3);
+  assert_string_equal(f->line, "lo\n");
+  /* read_to_end: what it had read is freed by its drop hook (LSan checks). */
+  HD_AWAIT(f, cx, hd_write_all_init(&f->w, f->wr, "abc", 3));
+  HD_AWAIT(f, cx, hd_timeout_init(&f->t, hd_read_to_end_init(&f->re, f->rd, 1024), 20));
+  assert_int_equal(f->t.out, HD_ETIMEDOUT);
+  assert_null(f->re.data);
+  /* write_all: `done` bytes went out and stay out; the peer gets exactly
+   * those. The writer is dropped while the socket buffer is full. */
+  HD_AWAIT(f, cx, hd_timeout_init(&f->t, hd_write_all_init(&f->w, f->wr, f->big, 4 * BIG), 20));
+  assert_int_equal(f->t.out, HD_ETIMEDOUT);
+  assert_true(f->w.done > 0 && f->w.done < 4 * BIG);
+  f->sent = f->w.done;
+  hd_stream_close(f->wr);
+  HD_AWAIT(f, cx, hd_read_to_end_init(&f->re, f->rd, 8 * BIG));
+  assert_int_equal(f->re.out, 0);
+  assert_int_equal(f->re.len, f->sent);
+  free(f->re.data);
+}
+HD_ASYNC_END(f)
+
+static void check_unsafe_drops(hd_runtime *rt) {
+  hd_stream a, b;
+  assert_int_equal(hd_socketpair(&a, &b), 0);
+  unsafe_drops f;
+  HD_ASYNC_INIT(&f, unsafe_drops);
+  f.rd = &a;
+  f.wr = &b;
+  f.big = calloc(4, BIG);
+  assert_int_equal(hd_block_on(rt, &f.hd), 0);
+  free(f.big);
+  hd_stream_close(&a);
+}
+static void test_io_unsafe_futures_dropped_midway(void **state) {
+  harness_each_runtime(check_unsafe_drops);
+}
+
 /* ---- hd_read is cancel-safe: a dropped read took nothing -------------------- */
 
 HD_ASYNC_FN(read_safe, int, hd_stream *rd; hd_stream * wr; char buf[16]; hd_select sel; hd_read r;
@@ -456,6 +505,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_io_big_transfer_between_tasks),
       cmocka_unit_test(test_io_read_exact_dropped_loses_bytes),
+      cmocka_unit_test(test_io_unsafe_futures_dropped_midway),
       cmocka_unit_test(test_io_read_is_cancel_safe),
       cmocka_unit_test(test_io_read_line),
       cmocka_unit_test(test_io_read_to_end_limit),
