@@ -275,10 +275,11 @@ int hd__check_main(int argc, char **argv) {
     fs.v[i].suppressed ? suppressed++ : shown++;
   if (!o.quiet)
     fprintf(stderr,
-            "heddle: %d file%s (%d failed), %d functions, %d finding%s (%d suppressed, %d in "
+            "heddle: %d file%s (%d failed), %d function%s, %d finding%s (%d suppressed, %d in "
             "baseline); parse %.3fs, analysis %.3fs\n",
-            db.n, db.n == 1 ? "" : "s", nfailed, hd__program_count(prog), shown,
-            shown == 1 ? "" : "s", suppressed, in_baseline, t_parse - t0, t_check - t_parse);
+            db.n, db.n == 1 ? "" : "s", nfailed, hd__program_count(prog),
+            hd__program_count(prog) == 1 ? "" : "s", shown, shown == 1 ? "" : "s", suppressed,
+            in_baseline, t_parse - t0, t_check - t_parse);
   if (o.stats) {
     hd__fstats fst;
     hd__fstats_total(&fst);
