@@ -12,9 +12,7 @@
 static char *message(int cl, const char *callee, int ll, const char *last, int fl, const char *fn) {
   if (!last)
     return hd__strf("'%.*s' blocks the worker thread in async function '%.*s'", cl, callee, fl, fn);
-  return hd__strf("'%.*s' may block the worker thread (it calls '%.*s'), called in async "
-                  "function '%.*s'",
-                  cl, callee, ll, last, fl, fn);
+  return hd__strf("'%.*s' may block the worker thread (it calls '%.*s')", cl, callee, ll, last);
 }
 
 int hd__check_blocking_in_async(const hd__check_ctx *cx, int rule, hd__findings *out) {

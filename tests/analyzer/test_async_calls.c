@@ -1,0 +1,240 @@
+/* The rules about calls in async code (blocking-in-async,
+ * block-on-in-async), end to end below the command line: each snippet is
+ * parsed from memory with libclang, built into IR with the bundled packs,
+ * summarised and checked; the test compares the lines of the findings. A
+ * stackful-style pack entry (`suspend()` is an await) makes a function
+ * async without the coroutine macros; the corpus covers HD_ASYNC bodies.
+ * What the corpus does not: the forms of the hd_runtime_current() guard,
+ * async callees (reported inside, not at the call), recursion between
+ * helpers, and the notes of a chain. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "checks/registry.h"
+#include "ir/build.h"
+#include "model/model.h"
+#include "summary/summary.h"
+
+#define PRELUDE                                                                                    \
+  "#include <unistd.h>\n"                                                                          \
+  "void suspend(void);\n"                                                                          \
+  "typedef struct hd_runtime hd_runtime;\n"                                                        \
+  "hd_runtime *hd_runtime_current(void);\n"                                                        \
+  "int hd_block_on(hd_runtime *rt, void *future);\n"                                               \
+  "extern hd_runtime *rt;\n"                                                                       \
+  "int cond(void);\n"
+#define PRELUDE_LINES 7
+
+static const char *pack_text = "pack: unit\n"
+                               "functions:\n"
+                               "  - {name: suspend, role: suspending}\n";
+
+static hd__model *load_model(void) {
+  hd__model *m = hd__model_new();
+  assert_non_null(m);
+  assert_int_equal(hd__model_load_pack(m, HEDDLE_RULES_DIR "/posix.yaml"), 0);
+  assert_int_equal(hd__model_load_pack(m, HEDDLE_RULES_DIR "/heddle.yaml"), 0);
+  char path[] = "/tmp/heddle-unit-packXXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *f = fdopen(fd, "w");
+  fputs(pack_text, f);
+  fclose(f);
+  assert_int_equal(hd__model_load_pack(m, path), 0);
+  remove(path);
+  return m;
+}
+
+/* Runs rule `id` on body (after PRELUDE); the findings, sorted. Line
+ * numbers count from the first body line. */
+static hd__findings run(const char *id, const char *body) {
+  size_t len = strlen(PRELUDE) + strlen(body) + 1;
+  char *src = malloc(len);
+  assert_non_null(src);
+  snprintf(src, len, "%s%s", PRELUDE, body);
+  struct CXUnsavedFile file = {"/tmp/heddle-unit.c", src, (unsigned long)strlen(src)};
+  const char *args[] = {"-std=gnu11", "-pthread"};
+  CXIndex idx = clang_createIndex(0, 0);
+  CXTranslationUnit tu = NULL;
+  assert_int_equal(clang_parseTranslationUnit2(idx, file.Filename, args, 2, &file, 1,
+                                               CXTranslationUnit_DetailedPreprocessingRecord, &tu),
+                   CXError_Success);
+  for (unsigned i = 0; i < clang_getNumDiagnostics(tu); i++) {
+    CXDiagnostic d = clang_getDiagnostic(tu, i);
+    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+      CXString s = clang_formatDiagnostic(d, 0);
+      fail_msg("snippet does not compile: %s", clang_getCString(s));
+    }
+    clang_disposeDiagnostic(d);
+  }
+  hd__model *model = load_model();
+  hd__program *prog = hd__program_new();
+  assert_true(hd__ir_build_tu(prog, model, tu) > 0);
+  hd__program_index(prog);
+  hd__summaries *sums = hd__summaries_compute(prog);
+  assert_non_null(sums);
+  hd__findings fs = {0};
+  hd__check_ctx cx = {prog, sums, model};
+  int rule = hd__rule_find(id);
+  assert_true(rule >= 0);
+  assert_int_equal(hd__rules[rule].run(&cx, rule, &fs), 0);
+  hd__findings_sort(&fs);
+  for (int i = 0; i < fs.n; i++) {
+    fs.v[i].loc.line -= PRELUDE_LINES;
+    for (int k = 0; k < fs.v[i].nnotes; k++)
+      fs.v[i].notes[k].loc.line -= PRELUDE_LINES;
+  }
+  hd__summaries_free(sums);
+  hd__program_free(prog); /* the findings' file names are not read below */
+  hd__model_free(model);
+  clang_disposeTranslationUnit(tu);
+  clang_disposeIndex(idx);
+  free(src);
+  return fs;
+}
+
+/* Asserts the finding lines of rule id on body equal the 0-terminated list. */
+static void expect_lines(const char *id, const char *body, ...) {
+  hd__findings fs = run(id, body);
+  va_list ap;
+  va_start(ap, body);
+  for (int i = 0;; i++) {
+    int want = va_arg(ap, int);
+    int got = i < fs.n ? fs.v[i].loc.line : 0;
+    if (want != got) {
+      va_end(ap);
+      fail_msg("%s finding %d: line %d, expected line %d", id, i, got, want);
+    }
+    if (want == 0)
+      break;
+  }
+  va_end(ap);
+  hd__findings_free(&fs);
+}
+
+static void test_async_calls_blocking_direct_and_sync(void **state) {
+  expect_lines("blocking-in-async",
+               "void task(void) {\n"
+               "  suspend();\n"
+               "  sleep(1);\n" /* 3 */
+               "}\n"
+               "void plain(void) { sleep(1); }\n" /* not async: silent */
+               "int main(void) { plain(); return 0; }\n",
+               3, 0);
+}
+
+static void test_async_calls_blocking_chain_notes(void **state) {
+  hd__findings fs = run("blocking-in-async", "static void leaf(void) {\n"
+                                             "  if (cond())\n"
+                                             "    usleep(10);\n" /* 3 */
+                                             "}\n"
+                                             "static void mid(void) { leaf(); }\n" /* 5 */
+                                             "void task(void) {\n"
+                                             "  suspend();\n"
+                                             "  mid();\n" /* 8 */
+                                             "}\n");
+  assert_int_equal(fs.n, 1);
+  assert_int_equal(fs.v[0].loc.line, 8);
+  assert_string_equal(fs.v[0].msg, "'mid' may block the worker thread (it calls 'usleep')");
+  assert_int_equal(fs.v[0].nnotes, 2);
+  assert_int_equal(fs.v[0].notes[0].loc.line, 5);
+  assert_string_equal(fs.v[0].notes[0].msg, "'leaf' called here");
+  assert_int_equal(fs.v[0].notes[1].loc.line, 3);
+  assert_string_equal(fs.v[0].notes[1].msg, "'usleep' called here");
+  hd__findings_free(&fs);
+}
+
+/* An async callee is async code of its own: its blocking call is reported
+ * there, not again at every call of it. */
+static void test_async_calls_blocking_async_callee(void **state) {
+  expect_lines("blocking-in-async",
+               "static void waits_then_sleeps(void) {\n"
+               "  suspend();\n"
+               "  sleep(1);\n" /* 3 */
+               "}\n"
+               "void task(void) {\n"
+               "  suspend();\n"
+               "  waits_then_sleeps();\n"
+               "}\n",
+               3, 0);
+}
+
+/* Helpers calling each other: the summaries converge and the chain of
+ * notes ends. */
+static void test_async_calls_blocking_recursion(void **state) {
+  expect_lines("blocking-in-async",
+               "static void ping(int n);\n"
+               "static void pong(int n) { if (n) ping(n - 1); else sleep(1); }\n"
+               "static void ping(int n) { pong(n); }\n"
+               "void task(void) {\n"
+               "  suspend();\n"
+               "  ping(3);\n" /* 6 */
+               "}\n",
+               6, 0);
+}
+
+/* The NULL side of a direct test of hd_runtime_current() never runs as
+ * async code; other tests of it guard nothing. */
+static void test_async_calls_runtime_current_guards(void **state) {
+  expect_lines("blocking-in-async",
+               "static void g1(void) { if (hd_runtime_current() == NULL) sleep(1); }\n"
+               "static void g2(void) { if (!hd_runtime_current()) sleep(1); }\n"
+               "static void g3(void) { if (hd_runtime_current()) return; sleep(1); }\n"
+               "static void g4(void) { if (hd_runtime_current() != NULL) {} else sleep(1); }\n"
+               "static void g5(void) { if (cond() && 0 == hd_runtime_current()) sleep(1); }\n"
+               "static void g6(void) { if (hd_runtime_current() || cond()) return; sleep(1); }\n"
+               "static void w1(void) { if (hd_runtime_current() == rt) sleep(1); }\n"
+               "static void w2(void) { hd_runtime *r = hd_runtime_current(); if (!r) sleep(1); }\n"
+               "static void w3(void) { if (hd_runtime_current() != NULL) sleep(1); }\n"
+               "void task(void) {\n"
+               "  suspend();\n"
+               "  g1(); g2(); g3(); g4(); g5(); g6();\n"
+               "  w1();\n" /* 13: a specific runtime is not "no runtime" */
+               "  w2();\n" /* 14: a stored result is not followed */
+               "  w3();\n" /* 15: the non-NULL side is async */
+               "}\n",
+               13, 14, 15, 0);
+}
+
+static void test_async_calls_block_on(void **state) {
+  expect_lines("block-on-in-async",
+               "static int run_sync(void *fut) { return hd_block_on(rt, fut); }\n"
+               "static int guarded(void *fut) {\n"
+               "  if (hd_runtime_current() != NULL)\n"
+               "    return -1;\n"
+               "  return hd_block_on(rt, fut);\n"
+               "}\n"
+               "void task(void *fut) {\n"
+               "  suspend();\n"
+               "  hd_block_on(rt, fut);\n" /* 9 */
+               "  run_sync(fut);\n"        /* 10 */
+               "  guarded(fut);\n"
+               "}\n"
+               "int main(void) { return run_sync(NULL); }\n",
+               9, 10, 0);
+  /* hd_block_on is block-on-in-async's, not blocking-in-async's */
+  expect_lines("blocking-in-async",
+               "void task(void *fut) {\n"
+               "  suspend();\n"
+               "  hd_block_on(rt, fut);\n"
+               "}\n",
+               0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_async_calls_blocking_direct_and_sync),
+      cmocka_unit_test(test_async_calls_blocking_chain_notes),
+      cmocka_unit_test(test_async_calls_blocking_async_callee),
+      cmocka_unit_test(test_async_calls_blocking_recursion),
+      cmocka_unit_test(test_async_calls_runtime_current_guards),
+      cmocka_unit_test(test_async_calls_block_on),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
