@@ -34,18 +34,32 @@ hd__finding *hd__findings_add(hd__findings *fs, int rule, hd__loc loc, char *msg
   return f;
 }
 
-void hd__finding_note(hd__finding *f, hd__loc loc, char *msg) {
-  if (!f || !msg) {
-    free(msg);
+static void append(hd__note **v, int *n, hd__loc loc, char *msg) {
+  if (!msg)
     return;
-  }
-  hd__note *g = realloc(f->notes, sizeof *g * (size_t)(f->nnotes + 1));
+  hd__note *g = realloc(*v, sizeof *g * (size_t)(*n + 1));
   if (!g) {
     free(msg);
     return;
   }
-  f->notes = g;
-  f->notes[f->nnotes++] = (hd__note){loc, msg};
+  *v = g;
+  (*v)[(*n)++] = (hd__note){loc, msg};
+}
+
+void hd__finding_note(hd__finding *f, hd__loc loc, char *msg) {
+  if (!f) {
+    free(msg);
+    return;
+  }
+  append(&f->notes, &f->nnotes, loc, msg);
+}
+
+void hd__finding_step(hd__finding *f, hd__loc loc, char *msg) {
+  if (!f) {
+    free(msg);
+    return;
+  }
+  append(&f->flow, &f->nflow, loc, msg);
 }
 
 static int cmp_finding(const void *a, const void *b) {
@@ -67,6 +81,9 @@ static void finding_free(hd__finding *f) {
   for (int i = 0; i < f->nnotes; i++)
     free(f->notes[i].msg);
   free(f->notes);
+  for (int i = 0; i < f->nflow; i++)
+    free(f->flow[i].msg);
+  free(f->flow);
   free(f->fingerprint);
   free(f->suppression);
 }

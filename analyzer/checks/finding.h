@@ -21,6 +21,9 @@ typedef struct hd__finding {
   char *msg;
   hd__note *notes;
   int nnotes;
+  hd__note *flow; /* the witness step by step (notes plus branch decisions);
+                     SARIF's codeFlow; empty: the notes are the flow */
+  int nflow;
   char *fingerprint; /* output stage: stable across edits elsewhere */
   char *suppression; /* output stage: justification of an in-source ignore */
   bool suppressed;
@@ -36,6 +39,8 @@ typedef struct hd__findings {
 hd__finding *hd__findings_add(hd__findings *fs, int rule, hd__loc loc, char *msg);
 /* Appends a note that takes ownership of msg (freed on failure). */
 void hd__finding_note(hd__finding *f, hd__loc loc, char *msg);
+/* Appends a witness step that takes ownership of msg (freed on failure). */
+void hd__finding_step(hd__finding *f, hd__loc loc, char *msg);
 /* Sorts by file, line, column, rule, message and drops exact duplicates
  * (a header function analyzed in several TUs). */
 void hd__findings_sort(hd__findings *fs);

@@ -92,6 +92,40 @@ static void note_acquire(const hd__check_ctx *cx, hd__function *fn, hd__finding 
       hd__finding_note(fd, cs->acquires[i].loc, hd__strf("'%.*s' takes the lock here", cl, callee));
 }
 
+/* The most branch decisions a witness lists (the last ones before the
+ * await are kept). */
+#define MAX_STEPS 32
+
+/* The witness step by step, in path order: each branch taken ("condition
+ * is true") and the acquire notes where the lock was taken, then the
+ * await notes. */
+static void add_flow(hd__function *fn, hd__finding *fd, const hd__lflow *f, int q, int aq,
+                     int acquire_notes) {
+  int steps[MAX_STEPS], n = 0; /* states entered through a branch, or aq; newest first */
+  for (int s = q; s >= 0 && f->v[s].parent >= 0 && n < MAX_STEPS; s = f->v[s].parent) {
+    const hd__node *p = &fn->nodes[f->v[f->v[s].parent].node];
+    if (p->ev == HD__EV_BRANCH && p->nsucc == 2)
+      steps[n++] = s;
+    if (f->v[s].parent == aq && n < MAX_STEPS)
+      steps[n++] = -1; /* the acquisition happens on leaving aq */
+  }
+  bool acquired = false;
+  for (int i = n - 1; i >= 0; i--) {
+    if (steps[i] < 0) {
+      for (int k = 0; k < acquire_notes && k < fd->nnotes; k++)
+        hd__finding_step(fd, fd->notes[k].loc, hd__strf("%s", fd->notes[k].msg));
+      acquired = true;
+      continue;
+    }
+    const hd__lstate *st = &f->v[steps[i]];
+    const hd__node *p = &fn->nodes[f->v[st->parent].node];
+    hd__finding_step(fd, p->loc,
+                     hd__strf("condition is %s", p->succ[0] == st->node ? "true" : "false"));
+  }
+  for (int k = acquired ? acquire_notes : 0; k < fd->nnotes; k++)
+    hd__finding_step(fd, fd->notes[k].loc, hd__strf("%s", fd->notes[k].msg));
+}
+
 static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd__lflow *f, int q,
                   int lock, const hd__summary *callee_sum, hd__findings *out) {
   const hd__node *n = &fn->nodes[f->v[q].node];
@@ -116,6 +150,7 @@ static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd_
     return HD_ENOMEM;
   if (an)
     note_acquire(cx, fn, fd, an, l, lock);
+  int acquire_notes = fd->nnotes;
   if (callee_sum) {
     hd__finding_note(fd, n->loc,
                      hd__strf("call to '%.*s' while '%s' is held", cl, callee, l->display));
@@ -130,6 +165,7 @@ static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd_
                        hd__strf("the awaited '%.*s' may suspend here", len, name));
     }
   }
+  add_flow(fn, fd, f, q, aq, acquire_notes);
   return 0;
 }
 

@@ -1,7 +1,8 @@
 /* output/json.c - heddle's own JSON report (for scripts and --baseline):
  *   {"tool": "heddle", "version": ..., "findings": [{"rule", "level",
  *    "message", "file", "line", "column", "fingerprint", "suppressed",
- *    "justification"?, "notes": [{"file", "line", "column", "message"}]}],
+ *    "justification"?, "notes": [{"file", "line", "column", "message"}],
+ *    "flow": [the witness step by step, same shape as notes]}],
  *    "errors": [file...]}
  * Paths are absolute. */
 #include <jansson.h>
@@ -31,6 +32,12 @@ int hd__json_write(FILE *out, const hd__findings *fs, const hd__report *r) {
                                              "line", f->notes[n].loc.line, "column",
                                              f->notes[n].loc.col, "message", f->notes[n].msg));
     json_object_set_new(o, "notes", notes);
+    json_t *flow = json_array();
+    for (int n = 0; n < f->nflow; n++)
+      json_array_append_new(flow, json_pack("{s:s, s:i, s:i, s:s}", "file", f->flow[n].loc.file,
+                                            "line", f->flow[n].loc.line, "column",
+                                            f->flow[n].loc.col, "message", f->flow[n].msg));
+    json_object_set_new(o, "flow", flow);
     json_array_append_new(arr, o);
   }
   json_object_set_new(root, "findings", arr);

@@ -122,16 +122,19 @@ static json_t *result_json(const hd__report *r, const hd__finding *f) {
   if (!res)
     return NULL;
   json_t *related = json_array();
-  json_t *flow = json_array();
-  for (int n = 0; n < f->nnotes; n++) {
+  for (int n = 0; n < f->nnotes; n++)
     json_array_append_new(related, json_pack("{s:i, s:o, s:{s:s}}", "id", n + 1, "physicalLocation",
                                              physical(r, f->notes[n].loc), "message", "text",
                                              f->notes[n].msg));
-    json_array_append_new(flow, json_pack("{s:{s:o, s:{s:s}}}", "location", "physicalLocation",
-                                          physical(r, f->notes[n].loc), "message", "text",
-                                          f->notes[n].msg));
-  }
   json_object_set_new(res, "relatedLocations", related);
+  /* the witness path: its steps when the check gave them, else the notes */
+  const hd__note *steps = f->nflow ? f->flow : f->notes;
+  int nsteps = f->nflow ? f->nflow : f->nnotes;
+  json_t *flow = json_array();
+  for (int n = 0; n < nsteps; n++)
+    json_array_append_new(flow,
+                          json_pack("{s:{s:o, s:{s:s}}}", "location", "physicalLocation",
+                                    physical(r, steps[n].loc), "message", "text", steps[n].msg));
   if (json_array_size(flow) > 0)
     json_object_set_new(res, "codeFlows",
                         json_pack("[{s:{s:s}, s:[{s:o}]}]", "message", "text", "witness path",
