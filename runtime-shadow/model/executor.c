@@ -55,7 +55,7 @@ typedef hd_join_handle task;
 
 struct hd_runtime {
   unsigned workers; /* 0: current-thread */
-  bool started, shutdown;
+  bool started, shutdown, freed;
   task *head, *tail, *all;
   hd__tset idle; /* worker threads blocked on an empty queue */
   pthread_t worker_th[MAX_WORKERS];
@@ -183,6 +183,7 @@ static void run_task(hd_runtime *rt, task *t) {
   unsigned me = hd__sched_self();
   hd__race_acquire(me, t->clock);
   hd_poll r = HD_PENDING;
+  hd__ext_poll_begin(t->fut);
   if (t->abort_req) {
     hd_future_drop(t->fut);
   } else {
@@ -190,6 +191,7 @@ static void run_task(hd_runtime *rt, task *t) {
     hd_context cx = {&w};
     r = hd_future_poll(t->fut, &cx);
   }
+  hd__ext_poll_end(t->fut, t->abort_req ? HD_READY : r);
   queue_op(rt, HD__OP_POLL_END, t->fut->vtable->poll);
   hd__race_release(me, t->clock, true);
   if (r == HD_READY || t->abort_req)
@@ -286,7 +288,10 @@ int hd_block_on(hd_runtime *rt, hd_future *future) {
   for (;;) {
     if (rt->root_notified) {
       rt->root_notified = false;
-      if (hd_future_poll(future, &cx) == HD_READY)
+      hd__ext_poll_begin(future);
+      hd_poll r = hd_future_poll(future, &cx);
+      hd__ext_poll_end(future, r);
+      if (r == HD_READY)
         break;
     }
     if (!rt->workers && run_queue_here(rt))
@@ -317,9 +322,23 @@ void hd_runtime_free(hd_runtime *rt) {
     for (unsigned i = 0; i < rt->workers; i++)
       pthread_join(rt->worker_th[i], NULL);
   }
+  rt->freed = true;
   for (task *t = rt->all; t; t = t->next_all)
-    if (t->state != DONE && !t->blocking_fn)
+    if (t->state != DONE && !t->blocking_fn) {
+      if (!t->abort_req)
+        hd__ext_task_leak(t->fut, t->state == QUEUED, "when its runtime was freed");
+      hd__ext_poll_begin(t->fut);
       hd_future_drop(t->fut);
+      hd__ext_poll_end(t->fut, HD_READY);
+    }
+}
+
+void hd__executor_body_returned(void) {
+  for (unsigned i = 0; i < ex.nruntimes; i++)
+    for (task *t = ex.all[i]->freed ? NULL : ex.all[i]->all; t; t = t->next_all)
+      if (t->state != DONE && !t->blocking_fn && !t->abort_req)
+        hd__ext_task_leak(t->fut, t->state == QUEUED,
+                          "when the test body returned (its runtime was never freed)");
 }
 
 static task *task_new(hd_runtime *rt, size_t fut_size) {

@@ -5,4 +5,5 @@ void hd__ext_reset(void) {
   hd__choice_reset();
   hd__vtime_reset();
   hd__net_reset();
+  hd__detect_reset();
 }

@@ -53,6 +53,10 @@ hd_future *hd__ext_polling(void);
  * (joined: someone awaited its join handle). */
 void hd__ext_task_leak(hd_future *task_root, bool queued, const char *when);
 
+/* executor.c: the test body returned; tasks of runtimes never freed are
+ * leaked (reported through hd__ext_task_leak). */
+void hd__executor_body_returned(void);
+
 /* Every thread of these models that is blocked by design (model.c /
  * executor.c count them as idle, like workers waiting for work). */
 static inline hd__tset hd__ext_idle_threads(void) {

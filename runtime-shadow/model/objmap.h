@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum hd__obj_type { HD__OBJ_MUTEX = 1, HD__OBJ_ATOMIC = 2, HD__OBJ_CELL = 3, HD__OBJ_COND = 4 };
+enum hd__obj_type { HD__OBJ_MUTEX = 1, HD__OBJ_ATOMIC = 2, HD__OBJ_CELL = 3, HD__OBJ_COND = 4,
+                   HD__OBJ_RC = 5 /* model/detect.c */ };
 
 /* The value for (addr, type), zeroed when new; NULL when the table or the
  * arena is full (the caller then stops modelling that object). */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "heddle/shadow.h"
+#include "ext.h"
 #include "objmap.h"
 #include "pthread_model.h"
 #include "race.h"
@@ -59,6 +60,8 @@ void hd__model_pthread_reset(void) {
 }
 
 void hd__model_thread_exit(unsigned tid) {
+  if (tid == 0)
+    hd__executor_body_returned();
   for (unsigned w = 0; w < HD__MAX_THREADS; w++)
     if (md.joiners[tid] & bit(w))
       hd__sched_unblock(w);
@@ -188,6 +191,7 @@ int hd__mutex_lock(pthread_mutex_t *m, const void *pc) {
   hd__sched_point((hd__op){(uintptr_t)m, HD__OP_LOCK}, pc);
   mx->waiters &= ~bit(me);
   acquired(mx, me, pc);
+  hd__ext_lock_acquired(me, m, pc);
   return 0;
 }
 
@@ -205,6 +209,7 @@ int pthread_mutex_trylock(pthread_mutex_t *m) {
   if (mx->owner)
     return EBUSY;
   acquired(mx, hd__sched_self(), pc);
+  hd__ext_lock_acquired(hd__sched_self(), m, pc);
   return 0;
 }
 
@@ -237,6 +242,7 @@ int hd__mutex_unlock(pthread_mutex_t *m, const void *pc) {
   }
   hd__race_release(me, mx->clock, false);
   mx->owner = 0;
+  hd__ext_lock_released(me, m);
   for (unsigned w = 0; w < HD__MAX_THREADS; w++)
     if (mx->waiters & bit(w))
       hd__sched_unblock(w);
