@@ -160,14 +160,18 @@ static void lost(hd_future *f, const hd_stream *s, size_t moved, size_t total, b
   hd__net_describe(s, stream, sizeof stream);
   const hd_future *at;
   describe_dropper(dropper(), who, sizeof who, &at);
-  int o = read ? snprintf(msg, sizeof msg, "%s dropped after consuming %zu of %zu bytes from %s: "
+  char of[32] = "";
+  if (total)
+    snprintf(of, sizeof of, " of %zu", total);
+  int o = read ? snprintf(msg, sizeof msg, "%s dropped after consuming %zu%s bytes from %s: "
                                            "they are lost; dropped by %s",
-                          f->vtable->name, moved, total, stream, who)
-               : snprintf(msg, sizeof msg, "%s dropped after writing %zu of %zu bytes to %s: the "
+                          f->vtable->name, moved, of, stream, who)
+               : snprintf(msg, sizeof msg, "%s dropped after writing %zu%s bytes to %s: the "
                                            "peer sees half a message; dropped by %s",
-                          f->vtable->name, moved, total, stream, who);
+                          f->vtable->name, moved, of, stream, who);
   if (o > 0 && (size_t)o < sizeof msg && at && at->file)
-    o += snprintf(msg + o, sizeof msg - (size_t)o, " awaited at %s:%d", at->file, at->line);
+    o += snprintf(msg + o, sizeof msg - (size_t)o, " awaited at %s:%d",
+                  hd__ext_short_path(at->file), at->line);
   hd__loc loc = {at && at->vtable ? (uintptr_t)at->vtable->poll + 1 : (uintptr_t)f->vtable->poll + 1,
                  at ? "the dropping combinator is awaited in this function" : "the dropped future"};
   hd__report(HD__REPORT_CANCEL_DATA_LOSS, msg, &loc, 1);
@@ -184,12 +188,12 @@ static void read_exact_drop(hd_future *self) {
 }
 static void read_line_drop(hd_future *self) {
   hd_read_line *r = (hd_read_line *)self;
-  lost(self, r->s, r->done, r->done, true);
+  lost(self, r->s, r->done, 0, true); /* a partial line: its length is unknown */
   real_drop(&w_read_line, self);
 }
 static void read_to_end_drop(hd_future *self) {
   hd_read_to_end *r = (hd_read_to_end *)self;
-  lost(self, r->s, r->len, r->len, true);
+  lost(self, r->s, r->len, 0, true);
   real_drop(&w_read_to_end, self);
 }
 static void write_all_drop(hd_future *self) {

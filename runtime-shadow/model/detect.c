@@ -95,7 +95,8 @@ static const hd_future *suspended_at(const hd_future *f, char *buf, size_t len) 
     snprintf(buf, len, "not at an HD_AWAIT");
   else
     snprintf(buf, len, "%s awaits %s at %s:%d", at->vtable ? at->vtable->name : "?",
-             at->child && at->child->vtable ? at->child->vtable->name : "?", at->file, at->line);
+             at->child && at->child->vtable ? at->child->vtable->name : "?",
+             hd__ext_short_path(at->file), at->line);
   return at;
 }
 

@@ -57,6 +57,18 @@ void hd__ext_task_leak(hd_future *task_root, bool queued, const char *when);
  * leaked (reported through hd__ext_task_leak). */
 void hd__executor_body_returned(void);
 
+/* The last two components of a source path (__FILE__ of an await), as
+ * the symbolizer prints locations: "dir/file.c". */
+static inline const char *hd__ext_short_path(const char *file) {
+  const char *last = NULL, *prev = NULL;
+  for (const char *p = file; p && *p; p++)
+    if (*p == '/') {
+      prev = last;
+      last = p;
+    }
+  return prev ? prev + 1 : file;
+}
+
 /* Every thread of these models that is blocked by design (model.c /
  * executor.c count them as idle, like workers waiting for work). */
 static inline hd__tset hd__ext_idle_threads(void) {
