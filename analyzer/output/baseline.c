@@ -37,7 +37,10 @@ int hd__baseline_apply(hd__findings *fs, const char *path) {
   json_error_t err;
   json_t *root = json_load_file(path, 0, &err);
   if (!root) {
-    fprintf(stderr, "%s:%d:%d: error: baseline: %s\n", path, err.line, err.column, err.text);
+    if (err.line > 0)
+      fprintf(stderr, "%s:%d:%d: error: baseline: %s\n", path, err.line, err.column, err.text);
+    else
+      fprintf(stderr, "%s: error: baseline: %s\n", path, err.text);
     return HD_EINVAL;
   }
   known k = {json_array()};
