@@ -528,19 +528,18 @@ static void sink(builder *b, CXCursor lhs, CXCursor value) {
   b->sink_local = local;
 }
 
-/* Marks CALL node n of constructor `call` when its result is discarded or
- * kept in a plain local (any other use of the result uses the future). */
+/* Marks CALL node n of constructor `call`: the future it initialises, and
+ * whether its result is discarded or kept in a plain local (any other use
+ * of the result uses the future). */
 static void mark_ctor(builder *b, int n, CXCursor call) {
   bool is_void = clang_getCanonicalType(clang_getCursorType(call)).kind == CXType_Void;
-  const char *local = NULL;
-  if (!is_void && b->sink_local && clang_equalCursors(call, b->sink_call))
-    local = b->sink_local;
-  else if (!is_void && !discarded(b->stmt_top, call))
-    return;
   char *id = hd__lockid_ptr(clang_Cursor_getArgument(call, 0), &b->lctx);
-  b->fn->nodes[n].ctor_obj = id ? hd__program_intern(b->prog, id) : NULL;
-  b->fn->nodes[n].ctor_local = local;
+  hd__node *nd = &b->fn->nodes[n];
+  nd->ctor_obj = id ? hd__program_intern(b->prog, id) : NULL;
   free(id);
+  if (!is_void && b->sink_local && clang_equalCursors(call, b->sink_call))
+    nd->ctor_local = b->sink_local;
+  nd->ctor_unused = is_void || nd->ctor_local || discarded(b->stmt_top, call);
 }
 
 static int call(builder *b, CXCursor e, int cur) {

@@ -81,9 +81,10 @@ typedef struct hd__node {
                              the pack's runtime_current call): not async */
   /* future-never-awaited: a future constructor (returns a pointer to the
    * first member of what its first argument points to, or has pack role
-   * future) whose result is discarded or kept in a plain local: */
+   * future): */
   const char *ctor_obj;   /* CALL: canonical pointer text of argument 1 */
-  const char *ctor_local; /* CALL: the local holding the result ("@v") */
+  bool ctor_unused;       /* its result is discarded or kept in a local */
+  const char *ctor_local; /* ... that local ("@v"), or NULL */
   /* Pointer values that leave the code after this node's event: call
    * arguments, assigned, initialised and returned pointers, `&x`
    * anywhere (a constructor's own argument 1 excepted). Canonical text. */

@@ -1,12 +1,14 @@
 /* The rules about calls in async code (blocking-in-async,
- * block-on-in-async), end to end below the command line: each snippet is
+ * block-on-in-async) and future-never-awaited, end to end below the
+ * command line: each snippet is
  * parsed from memory with libclang, built into IR with the bundled packs,
  * summarised and checked; the test compares the lines of the findings. A
  * stackful-style pack entry (`suspend()` is an await) makes a function
  * async without the coroutine macros; the corpus covers HD_ASYNC bodies.
  * What the corpus does not: the forms of the hd_runtime_current() guard,
  * async callees (reported inside, not at the call), recursion between
- * helpers, and the notes of a chain. */
+ * helpers, the notes of a chain; for futures, the forms of a discarded
+ * result, uses through containers, arrays and locals, re-initialisation. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,8 +30,15 @@
   "hd_runtime *hd_runtime_current(void);\n"                                                        \
   "int hd_block_on(hd_runtime *rt, void *future);\n"                                               \
   "extern hd_runtime *rt;\n"                                                                       \
-  "int cond(void);\n"
-#define PRELUDE_LINES 7
+  "int cond(void);\n"                                                                              \
+  "typedef struct fut { int state; } fut;\n"                                                       \
+  "typedef struct sleeper { fut hd; int out; } sleeper;\n"                                         \
+  "fut *sleeper_init(sleeper *s, int ms);\n"                                                       \
+  "void use(fut *f);\n"                                                                            \
+  "typedef struct pair { sleeper a, b; } pair;\n"                                                  \
+  "void use_pair(pair *p);\n"                                                                      \
+  "void use_sleepers(sleeper *v, int n);\n"
+#define PRELUDE_LINES 14
 
 static const char *pack_text = "pack: unit\n"
                                "functions:\n"
@@ -227,6 +236,95 @@ static void test_async_calls_block_on(void **state) {
                0);
 }
 
+static void test_async_calls_future_discarded_forms(void **state) {
+  expect_lines("future-never-awaited",
+               "void f(void) {\n"
+               "  sleeper a, b, c, d;\n"
+               "  int x;\n"
+               "  sleeper_init(&a, 1);\n"        /* 4 */
+               "  (void)sleeper_init(&b, 1);\n"  /* 5 */
+               "  sleeper_init(&c, 1), x = 1;\n" /* 6 */
+               "  use(sleeper_init(&d, x));\n"   /* a use of its result */
+               "}\n",
+               4, 5, 6, 0);
+}
+
+static void test_async_calls_future_uses(void **state) {
+  expect_lines("future-never-awaited",
+               "static pair pp;\n"
+               "fut *later(sleeper *s) { sleeper_init(s, 1); return &s->hd; }\n"
+               "fut *child(pair *p) { sleeper_init(&p->a, 1); return &p->b.hd; }\n"
+               "void f(void) {\n"
+               "  sleeper a, v[4];\n"
+               "  pair p;\n"
+               "  sleeper_init(&a, 1);\n"
+               "  fut *keep = &a.hd;\n" /* the pointer escapes into a local: a use */
+               "  sleeper_init(&p.a, 1);\n"
+               "  use_pair(&p);\n" /* the container is passed on */
+               "  for (int i = 0; i < 4; i++)\n"
+               "    sleeper_init(&v[i], i);\n"
+               "  use_sleepers(v, 4);\n" /* the array decays to a pointer */
+               "  sleeper_init(&pp.b, 1);\n"
+               "  use(&pp.b.hd);\n"
+               "  (void)keep;\n"
+               "}\n",
+               0);
+}
+
+static void test_async_calls_future_local_result(void **state) {
+  expect_lines("future-never-awaited",
+               "int f(void) {\n"
+               "  sleeper a, b;\n"
+               "  fut *p = sleeper_init(&a, 1);\n" /* 3: only compared */
+               "  if (p == NULL)\n"
+               "    return -1;\n"
+               "  fut *q;\n"
+               "  q = sleeper_init(&b, 1);\n"
+               "  use(q);\n"
+               "  return 0;\n"
+               "}\n",
+               3, 0);
+}
+
+/* Returning hands a future over to whoever can reach it: the caller of a
+ * sync function through a parameter, anyone through global memory; an
+ * async function's parameter is its own frame. */
+static void test_async_calls_future_roots(void **state) {
+  expect_lines("future-never-awaited",
+               "static sleeper g;\n"
+               "void setup(sleeper *s) { sleeper_init(s, 1); }\n"
+               "void setup_global(void) { sleeper_init(&g, 1); }\n"
+               "void task(sleeper *frame) {\n"
+               "  suspend();\n"
+               "  sleeper_init(frame, 1);\n" /* 6 */
+               "}\n",
+               6, 0);
+}
+
+/* "Never": one path with a use is enough; re-initialising without a use
+ * in between loses the first future. */
+static void test_async_calls_future_paths_and_reinit(void **state) {
+  hd__findings fs = run("future-never-awaited", "int f(int fail) {\n"
+                                                "  sleeper a;\n"
+                                                "  sleeper_init(&a, 1);\n"
+                                                "  if (fail)\n"
+                                                "    return -1;\n" /* dropped unstarted: fine */
+                                                "  use(&a.hd);\n"
+                                                "  sleeper_init(&a, 2);\n" /* 7 */
+                                                "  sleeper_init(&a, 3);\n" /* 8 */
+                                                "  use(&a.hd);\n"
+                                                "  return 0;\n"
+                                                "}\n");
+  assert_int_equal(fs.n, 1);
+  assert_int_equal(fs.v[0].loc.line, 7);
+  assert_string_equal(fs.v[0].msg, "future 'a' is initialised by 'sleeper_init' but never awaited, "
+                                   "polled, spawned, stored or returned; futures do nothing until "
+                                   "polled");
+  assert_int_equal(fs.v[0].nnotes, 1);
+  assert_int_equal(fs.v[0].notes[0].loc.line, 8);
+  hd__findings_free(&fs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_async_calls_blocking_direct_and_sync),
@@ -235,6 +333,11 @@ int main(void) {
       cmocka_unit_test(test_async_calls_blocking_recursion),
       cmocka_unit_test(test_async_calls_runtime_current_guards),
       cmocka_unit_test(test_async_calls_block_on),
+      cmocka_unit_test(test_async_calls_future_discarded_forms),
+      cmocka_unit_test(test_async_calls_future_uses),
+      cmocka_unit_test(test_async_calls_future_local_result),
+      cmocka_unit_test(test_async_calls_future_roots),
+      cmocka_unit_test(test_async_calls_future_paths_and_reinit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
