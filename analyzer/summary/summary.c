@@ -168,6 +168,11 @@ int hd__lockflow_run(hd__program *p, hd__function *fn, const hd__summaries *s, h
     hd__lstate st = out->v[q];
     uint64_t h, r;
     hd__lockflow_step(p, fn, s, &st, &h, &r);
+    if (fn->nodes[st.node].ev == HD__EV_CALL) {
+      const hd__summary *cs = hd__summary_of_node(s, &fn->nodes[st.node]);
+      if (cs && cs->noreturn)
+        continue; /* the path ends in the callee */
+    }
     /* fn->nodes may move when a callee effect adds a lock: re-read */
     for (int i = 0; rc == 0 && i < fn->nodes[st.node].nsucc; i++)
       rc = add_state(out, sn, fn->nodes[st.node].succ[i], h, r, q);
@@ -287,9 +292,11 @@ static int summarize(hd__program *p, hd__function *fn, const hd__summaries *all,
   if (rc < 0)
     return rc;
   *out = (hd__summary){0};
+  bool returns = false;
   for (int q = 0; q < f.n; q++) {
     const hd__lstate *st = &f.v[q];
     const hd__node *n = &fn->nodes[st->node];
+    returns |= st->node == fn->exit || st->node == fn->suspend;
     if (!out->may_await) {
       const hd__summary *cs = n->ev == HD__EV_CALL ? hd__summary_of_node(all, n) : NULL;
       if (n->ev == HD__EV_AWAIT || (cs && cs->may_await)) {
@@ -324,6 +331,7 @@ static int summarize(hd__program *p, hd__function *fn, const hd__summaries *all,
       }
     }
   }
+  out->noreturn = !returns && !f.truncated;
   hd__lflow_free(&f);
   if (rc == 0)
     rc = summarize_blocking(fn, all, out);
@@ -331,7 +339,8 @@ static int summarize(hd__program *p, hd__function *fn, const hd__summaries *all,
 }
 
 static bool summary_equal(const hd__summary *a, const hd__summary *b) {
-  if (a->may_await != b->may_await || a->nacquires != b->nacquires || a->nreleases != b->nreleases)
+  if (a->may_await != b->may_await || a->noreturn != b->noreturn || a->nacquires != b->nacquires ||
+      a->nreleases != b->nreleases)
     return false;
   if (a->blocks.yes != b->blocks.yes || a->blocks_on.yes != b->blocks_on.yes)
     return false;

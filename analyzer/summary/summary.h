@@ -48,6 +48,9 @@ typedef struct hd__reach {
 } hd__reach;
 
 typedef struct hd__summary {
+  bool noreturn; /* no path returns (exit, abort, an endless loop): a call
+                    to it ends the caller's path, as a noreturn declaration
+                    would */
   bool may_await;
   hd__loc await_loc; /* the first await reached, for notes */
   hd__effect *acquires;

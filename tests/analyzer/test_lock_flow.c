@@ -271,6 +271,27 @@ static void test_lock_flow_noreturn(void **state) {
                0);
 }
 
+static void test_lock_flow_inferred_noreturn(void **state) {
+  expect_lines("static void fatal(const char *why) {\n" /* not declared noreturn */
+               "  (void)why;\n"
+               "  exit(70);\n"
+               "}\n"
+               "static void serve_forever(void) {\n"
+               "  for (;;)\n"
+               "    cond();\n"
+               "}\n"
+               "void f(int x) {\n"
+               "  pthread_mutex_lock(&m);\n"
+               "  if (x == 1)\n"
+               "    fatal(\"one\");\n"
+               "  if (x == 2)\n"
+               "    serve_forever();\n"
+               "  pthread_mutex_unlock(&m);\n"
+               "  suspend();\n"
+               "}\n",
+               0);
+}
+
 static void test_lock_flow_callee_summaries(void **state) {
   expect_lines("struct obj { pthread_mutex_t mu; };\n"
                "static void obj_lock(struct obj *o) { pthread_mutex_lock(&o->mu); }\n"
@@ -346,6 +367,7 @@ int main(void) {
       cmocka_unit_test(test_lock_flow_trylock_forms),
       cmocka_unit_test(test_lock_flow_expressions),
       cmocka_unit_test(test_lock_flow_noreturn),
+      cmocka_unit_test(test_lock_flow_inferred_noreturn),
       cmocka_unit_test(test_lock_flow_callee_summaries),
       cmocka_unit_test(test_lock_flow_rwlock_and_spin),
       cmocka_unit_test(test_lock_flow_cleanup_attribute),
