@@ -59,9 +59,10 @@ void hd__fstats_print(FILE *out, const hd__fstats *st) {
           "dropped)\n",
           st->findings, st->findings_removed, st->witnesses_dropped);
   fprintf(out,
-          "feasibility: %lu paths (%lu without conditions), %lu Z3 queries: %lu feasible, %lu "
-          "infeasible, %lu unknown (%lu errors), %.1f ms (%.3f ms/query)\n",
-          st->queries + st->trivial, st->trivial, st->queries, st->feasible, st->infeasible,
-          st->unknown, st->errors, st->seconds * 1e3,
-          st->queries ? st->seconds * 1e3 / (double)st->queries : 0.0);
+          "feasibility: %lu paths (%lu without conditions, %lu guessed, %lu Z3 queries): %lu "
+          "feasible, %lu infeasible, %lu unknown (%lu errors), %.1f ms (%.3f ms/path)\n",
+          st->queries + st->trivial + st->guessed, st->trivial, st->guessed, st->queries,
+          st->feasible, st->infeasible, st->unknown, st->errors, st->seconds * 1e3,
+          st->queries + st->guessed ? st->seconds * 1e3 / (double)(st->queries + st->guessed)
+                                    : 0.0);
 }

@@ -6,6 +6,8 @@ add_library(heddle_feasibility STATIC
   feasibility/from_cursor.c
   feasibility/z3_solver.c
   feasibility/feasible.c
+  feasibility/versions.c
+  feasibility/guess.c
 )
 target_include_directories(heddle_feasibility PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}
   ${PROJECT_SOURCE_DIR}/include)

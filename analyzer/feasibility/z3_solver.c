@@ -1,6 +1,9 @@
 /* feasibility/z3_solver.c - bit-vector encoding of path steps (see z3_solver.h). */
 #include "feasibility/z3_solver.h"
 
+#include "feasibility/guess.h"
+#include "feasibility/versions.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@ struct hd__fsolver {
   Z3_ast *held;
   int nheld, capheld;
   bool failed; /* the current query hit an error or ran out of memory */
+  bool no_guess;
   /* The path being encoded and the step whose terms are being built. */
   const hd__fstep *steps;
   int step;
@@ -125,71 +129,6 @@ void hd__fsolver_free(hd__fsolver *s) {
     Z3_solver_dec_ref(s->ctx, s->solver);
   Z3_del_context(s->ctx);
   free(s);
-}
-
-/* ---- which version of a variable a step reads ------------------------- */
-
-static bool after_root(const char *n, size_t k) {
-  char c = n[k];
-  return c == '\0' || c == '.' || c == '[' || c == ')' || (c == '-' && n[k + 1] == '>');
-}
-
-/* Is object n the object l or a part of it, or reached through it
- * (`l.x`, `l->x`, `l[2]`, `*l`, `(*l).x`)? */
-static bool under(const char *l, const char *n) {
-  size_t k = strlen(l);
-  for (;;) {
-    if (strncmp(n, l, k) == 0 && after_root(n, k))
-      return true;
-    if (*n != '*' && *n != '(')
-      return false;
-    n++;
-  }
-}
-
-/* Is object n reached through pointer value p (`p->x`, `p[2]`, `*p`)? */
-static bool through(const char *p, const char *n) {
-  size_t k = strlen(p);
-  bool deref = false;
-  for (;;) {
-    if (strncmp(n, p, k) == 0) {
-      char c = n[k];
-      if (c == '[' || (c == '-' && n[k + 1] == '>'))
-        return true;
-      if (deref && after_root(n, k))
-        return true;
-    }
-    if (*n != '*' && *n != '(')
-      return false;
-    deref |= *n == '*';
-    n++;
-  }
-}
-
-static bool touches(const hd__fstep *st, const hd__fexpr *var) {
-  if (!st->lv && st->kind != HD__FSTEP_HAVOC_MEM && st->kind != HD__FSTEP_COND)
-    return true; /* a write to an unnamed object: assume the worst */
-  switch (st->kind) {
-  case HD__FSTEP_ASSIGN:
-  case HD__FSTEP_HAVOC:
-    return under(st->lv->name, var->name);
-  case HD__FSTEP_HAVOC_PTS:
-    return through(st->lv->name, var->name);
-  case HD__FSTEP_HAVOC_MEM:
-    return var->mem;
-  case HD__FSTEP_COND:
-    return false;
-  }
-  return true;
-}
-
-/* Version of var as read by step `at`: 1 + the last earlier step that
- * wrote or havocked it, 0 for its value on entry. */
-static int version(const hd__fsolver *s, const hd__fexpr *var, int at) {
-  for (int k = at - 1; k >= 0; k--)
-    if (touches(&s->steps[k], var))
-      return k + 1;
-  return 0;
 }
 
 static Z3_ast named(hd__fsolver *s, const char *name, unsigned width) {
@@ -306,7 +245,7 @@ static Z3_ast enc_bv(hd__fsolver *s, const hd__fexpr *e) {
     return sort ? keep(s, Z3_mk_unsigned_int64(s->ctx, e->value, sort)) : NULL;
   }
   case HD__FOP_VAR:
-    return var_at(s, e, version(s, e, s->step));
+    return var_at(s, e, hd__fversion(s->steps, e, s->step));
   case HD__FOP_UNKNOWN: {
     char buf[64];
     snprintf(buf, sizeof buf, "?%u#%d:%u", (unsigned)e->id, s->step, w);
@@ -436,6 +375,12 @@ hd__fverdict hd__fsolver_check(hd__fsolver *s, const hd__fstep *steps, int n) {
     return HD__FEASIBLE;
   }
   double t0 = now();
+  if (!s->no_guess && hd__fguess_feasible(steps, n)) {
+    s->stats.guessed++;
+    count(s, HD__FEASIBLE);
+    s->stats.seconds += now() - t0;
+    return HD__FEASIBLE;
+  }
   s->stats.queries++;
   z3_error = Z3_OK;
   s->failed = false;
@@ -464,6 +409,10 @@ hd__fverdict hd__fsolver_check(hd__fsolver *s, const hd__fstep *steps, int n) {
   return v;
 }
 
+void hd__fsolver_use_guess(hd__fsolver *s, bool on) {
+  s->no_guess = !on;
+}
+
 void hd__fsolver_note_finding(hd__fsolver *s, bool removed, unsigned long witnesses_dropped) {
   s->stats.findings++;
   s->stats.findings_removed += removed;
@@ -477,6 +426,7 @@ const hd__fstats *hd__fsolver_stats(const hd__fsolver *s) {
 void hd__fstats_add(hd__fstats *into, const hd__fstats *from) {
   into->queries += from->queries;
   into->trivial += from->trivial;
+  into->guessed += from->guessed;
   into->feasible += from->feasible;
   into->infeasible += from->infeasible;
   into->unknown += from->unknown;

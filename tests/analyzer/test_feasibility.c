@@ -13,6 +13,7 @@
 
 #include "feasibility/expr.h"
 #include "feasibility/feasible.h"
+#include "feasibility/guess.h"
 #include "feasibility/z3_solver.h"
 
 #define I32 ((hd__ftype){32, true})
@@ -32,6 +33,8 @@ static fixture fx;
 static int setup(void **state) {
   fx.ar = hd__farena_new();
   fx.s = hd__fsolver_new(0);
+  if (fx.s)
+    hd__fsolver_use_guess(fx.s, false); /* every answer below comes from Z3 */
   hd__fpath_init(&fx.path);
   return fx.ar && fx.s ? 0 : -1;
 }
@@ -332,6 +335,68 @@ static void test_feasibility_ternary(void **state) {
   assert_int_equal(check(), HD__INFEASIBLE);
 }
 
+/* ---- the concrete guess ------------------------------------------------- */
+
+/* On ground paths (every value a constant) the guess and Z3 must give the
+ * same answer: they implement the same semantics twice. */
+static void test_feasibility_guess_agrees_with_z3(void **state) {
+  const hd__fexpr *a = var("a", I32), *b = var("b", I32), *u = var("u", U32), *c = var("c", U8);
+  const hd__fexpr *l = var("l", I64), *flag = var("flag", HD__FTYPE_BOOL);
+  const hd__fexpr *conds[] = {
+      bin(HD__FOP_EQ, bin(HD__FOP_DIV, a, b), k(I32, -3)),
+      bin(HD__FOP_EQ, bin(HD__FOP_REM, a, b), k(I32, -1)),
+      bin(HD__FOP_LT, a, u), /* -7 converts to a huge unsigned */
+      bin(HD__FOP_EQ, bin(HD__FOP_SHR, a, k(I32, 1)), k(I32, -4)),
+      bin(HD__FOP_EQ, bin(HD__FOP_SHR, u, k(I32, 4)), k(U32, 0x0fffffffu)),
+      bin(HD__FOP_EQ, bin(HD__FOP_SHL, c, k(I32, 4)), k(I32, 0xff0)),
+      bin(HD__FOP_EQ, bin(HD__FOP_ADD, c, k(I32, 1)), k(I32, 256)),
+      bin(HD__FOP_EQ, hd__fexpr_cast(fx.ar, bin(HD__FOP_ADD, c, k(I32, 1)), U8), k(I32, 0)),
+      bin(HD__FOP_GT, bin(HD__FOP_MUL, l, l), k(I64, 0)),
+      bin(HD__FOP_EQ, hd__fexpr_unary(fx.ar, HD__FOP_NEG, a), k(I32, 7)),
+      bin(HD__FOP_EQ, hd__fexpr_unary(fx.ar, HD__FOP_BNOT, u), k(U32, 0)),
+      bin(HD__FOP_LOR, lnot(flag), bin(HD__FOP_GE, a, b)),
+      hd__fexpr_ite(fx.ar, flag, bin(HD__FOP_LE, b, a), bin(HD__FOP_NE, c, k(I32, 255))),
+      bin(HD__FOP_EQ, hd__fexpr_cast(fx.ar, l, I32), k(I32, 0)),
+      bin(HD__FOP_EQ, hd__fexpr_cast(fx.ar, a, I64), k(I64, -7)),
+  };
+  hd__fsolver *guessing = hd__fsolver_new(0);
+  assert_non_null(guessing);
+  for (size_t i = 0; i < sizeof conds / sizeof *conds; i++)
+    for (int taken = 0; taken < 2; taken++) {
+      start();
+      assign(a, k(I32, -7));
+      assign(b, k(I32, 2));
+      assign(u, k(U32, 0xffffffffu));
+      assign(c, k(I32, 255));
+      assign(l, k(I64, 0x100000000ll)); /* l * l wraps to 0 */
+      assign(flag, k(I32, 1));
+      cond(conds[i], taken);
+      hd__fverdict z3 = check();
+      bool guessed = hd__fguess_feasible(fx.path.v, fx.path.n);
+      if (guessed != (z3 == HD__FEASIBLE))
+        fail_msg("condition %zu taken %d: guess %d, Z3 %d", i, taken, guessed, (int)z3);
+      assert_int_equal(hd__fpath_check(guessing, &fx.path), z3);
+    }
+  hd__fsolver_free(guessing);
+}
+
+/* Undefined operations make the guess give up; Z3 decides instead. */
+static void test_feasibility_guess_gives_up_on_undefined(void **state) {
+  const hd__fexpr *a = var("a", I32), *z = var("z", I32);
+  start();
+  assign(z, k(I32, 0));
+  cond(bin(HD__FOP_EQ, bin(HD__FOP_DIV, a, z), k(I32, 5)), false);
+  assert_false(hd__fguess_feasible(fx.path.v, fx.path.n));
+  start();
+  cond(bin(HD__FOP_EQ, bin(HD__FOP_SHL, a, k(I32, 32)), k(I32, 0)), true);
+  assert_false(hd__fguess_feasible(fx.path.v, fx.path.n));
+  /* a free 64-bit x with x % 1000 == 1: x = 1 does it, no Z3 needed */
+  const hd__fexpr *x = var("x", U64);
+  start();
+  cond(bin(HD__FOP_EQ, bin(HD__FOP_REM, x, k(U64, 1000)), k(U64, 1)), true);
+  assert_true(hd__fguess_feasible(fx.path.v, fx.path.n));
+}
+
 /* ---- robustness ---------------------------------------------------------- */
 
 /* An ill-sorted term (an 8-bit plus a 32-bit operand, which the
@@ -410,7 +475,8 @@ static void test_feasibility_stats(void **state) {
   hd__fstats_print(out, &sum);
   fclose(out);
   assert_non_null(strstr(text, "4 findings checked, 2 removed by Z3"));
-  assert_non_null(strstr(text, "2 Z3 queries: 2 feasible, 2 infeasible, 0 unknown"));
+  assert_non_null(strstr(text, "4 paths (2 without conditions, 0 guessed, 2 Z3 queries): 2 "
+                               "feasible, 2 infeasible, 0 unknown"));
   free(text);
   hd__fpath_free(&p);
   hd__fsolver_free(s);
@@ -441,6 +507,8 @@ int main(void) {
       cmocka_unit_test(test_feasibility_havoc_reach),
       cmocka_unit_test(test_feasibility_unknown_is_fresh),
       cmocka_unit_test(test_feasibility_ternary),
+      cmocka_unit_test(test_feasibility_guess_agrees_with_z3),
+      cmocka_unit_test(test_feasibility_guess_gives_up_on_undefined),
       cmocka_unit_test(test_feasibility_error_handler),
       cmocka_unit_test(test_feasibility_rlimit_unknown),
       cmocka_unit_test(test_feasibility_stats),
