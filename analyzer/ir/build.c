@@ -506,6 +506,67 @@ static bool plain_local(CXCursor var) {
          clang_Cursor_getStorageClass(var) != CX_SC_Extern;
 }
 
+/* ---- accesses to locals (local-across-await) --------------------------- */
+
+/* The variable id of an automatic local `var` written in the source (not
+ * by a macro), or NULL. */
+static const char *local_id(builder *b, CXCursor var) {
+  if (!plain_local(var))
+    return NULL;
+  CXSourceLocation l = clang_getCursorLocation(var);
+  CXFile f1, f2;
+  unsigned line, col, o1, o2;
+  clang_getExpansionLocation(l, &f1, &line, &col, &o1);
+  clang_getSpellingLocation(l, &f2, NULL, NULL, &o2);
+  if (!clang_File_isEqual(f1, f2) || o1 != o2)
+    return NULL;
+  char *vn = spelling(var), *id = NULL;
+  if (vn && asprintf(&id, "%s:%u:%u", vn, line, col) < 0)
+    id = NULL;
+  const char *out = id ? hd__program_intern(b->prog, id) : NULL;
+  free(vn);
+  free(id);
+  return out;
+}
+
+/* The local that lvalue e is (`v`) or is part of (`v.m`, `v[i]`). */
+static CXCursor local_base(CXCursor e) {
+  for (;;) {
+    e = hd__cursor_strip(e);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_DeclRefExpr)
+      return clang_getCursorReferenced(e);
+    if (k != CXCursor_MemberRefExpr && k != CXCursor_ArraySubscriptExpr)
+      return clang_getNullCursor();
+    kids ch = children(e);
+    CXCursor base = ch.n >= 1 ? ch.v[0] : clang_getNullCursor();
+    free(ch.v);
+    enum CXTypeKind bt = clang_getCanonicalType(clang_getCursorType(hd__cursor_strip(base))).kind;
+    if (clang_Cursor_isNull(base) || bt == CXType_Pointer)
+      return clang_getNullCursor(); /* `p->m`, `p[i]`: not the local itself */
+    e = base;
+  }
+}
+
+static void access_var(builder *b, int cur, CXCursor var, hd__loc loc, hd__acc_kind kind) {
+  const char *id = cur >= 0 && !clang_Cursor_isNull(var) ? local_id(b, var) : NULL;
+  if (!id)
+    return;
+  enum CXTypeKind t = clang_getCanonicalType(clang_getCursorType(var)).kind;
+  if (kind == HD__ACC_READ && (t == CXType_ConstantArray || t == CXType_IncompleteArray ||
+                               t == CXType_VariableArray))
+    kind = HD__ACC_ADDR; /* an array read decays to its address */
+  hd__node *n = &b->fn->nodes[cur];
+  if (grow((void **)&n->acc, &n->capacc, n->nacc, sizeof *n->acc))
+    n->acc[n->nacc++] = (hd__access){id, loc, kind};
+}
+
+/* The assignment target lhs, when it is a local or part of one. */
+static CXCursor assigned_local(CXCursor lhs) {
+  CXCursor v = local_base(lhs);
+  return !clang_Cursor_isNull(v) && plain_local(v) ? v : clang_getNullCursor();
+}
+
 /* `v = value` where v is a plain local: a constructor's result stored
  * there is still to be used through v. */
 static void sink(builder *b, CXCursor lhs, CXCursor value) {
@@ -650,14 +711,16 @@ static int binop(builder *b, CXCursor e, int cur) {
     }
   }
   bool assign = k.n == 2 && op == CXBinaryOperator_Assign;
+  CXCursor target = assign ? assigned_local(k.v[0]) : clang_getNullCursor();
   if (assign)
     sink(b, k.v[0], k.v[1]);
   for (int i = 0; i < k.n; i++)
-    if (is_code(k.v[i]))
+    if (is_code(k.v[i]) && (i > 0 || clang_Cursor_isNull(target)))
       cur = expr(b, k.v[i], cur);
   if (assign) {
     escape(b, cur, k.v[1]);
     b->sink_local = NULL;
+    access_var(b, cur, target, loc_of(b, k.v[0]), HD__ACC_WRITE);
   }
   free(k.v);
   return cur;
@@ -682,10 +745,35 @@ static int expr(builder *b, CXCursor e, int cur) {
     free(k.v);
     return join(b, t, f, loc_of(b, e));
   }
-  case CXCursor_UnaryOperator:
-    if (clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf)
+  case CXCursor_UnaryOperator: {
+    enum CXUnaryOperatorKind uk = clang_getCursorUnaryOperatorKind(e);
+    kids ch = children(e);
+    CXCursor v = ch.n == 1 ? assigned_local(ch.v[0]) : clang_getNullCursor();
+    hd__loc at = ch.n == 1 ? loc_of(b, ch.v[0]) : loc_of(b, e);
+    free(ch.v);
+    if (uk == CXUnaryOperator_AddrOf) {
       escape(b, cur, e);
-    return eval_children(b, e, cur);
+      access_var(b, cur, v, at, HD__ACC_ADDR);
+      return clang_Cursor_isNull(v) ? eval_children(b, e, cur) : cur;
+    }
+    cur = eval_children(b, e, cur);
+    if (uk == CXUnaryOperator_PostInc || uk == CXUnaryOperator_PostDec ||
+        uk == CXUnaryOperator_PreInc || uk == CXUnaryOperator_PreDec)
+      access_var(b, cur, v, at, HD__ACC_WRITE);
+    return cur;
+  }
+  case CXCursor_CompoundAssignOperator: {
+    kids ch = children(e);
+    CXCursor v = ch.n == 2 ? assigned_local(ch.v[0]) : clang_getNullCursor();
+    hd__loc at = ch.n == 2 ? loc_of(b, ch.v[0]) : loc_of(b, e);
+    free(ch.v);
+    cur = eval_children(b, e, cur); /* reads the target too */
+    access_var(b, cur, v, at, HD__ACC_WRITE);
+    return cur;
+  }
+  case CXCursor_DeclRefExpr:
+    access_var(b, cur, clang_getCursorReferenced(e), loc_of(b, e), HD__ACC_READ);
+    return cur;
   case CXCursor_UnaryExpr: /* sizeof, _Alignof: not evaluated */
     return cur;
   case CXCursor_UnexposedExpr: {
@@ -1306,6 +1394,7 @@ static int decl_stmt(builder *b, CXCursor s, int cur) {
         cur = expr(b, k.v[j], cur);
       escape(b, cur, k.v[j]);
       b->sink_local = NULL;
+      access_var(b, cur, vars.v[i], loc_of(b, vars.v[i]), HD__ACC_WRITE);
     }
     b->in_expr--;
     if (cur >= 0 && b->fn->farena)

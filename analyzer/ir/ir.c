@@ -136,6 +136,7 @@ void hd__function_free(hd__function *fn) {
     free(fn->nodes[i].succ);
     free(fn->nodes[i].args);
     free(fn->nodes[i].escapes);
+    free(fn->nodes[i].acc);
   }
   free(fn->nodes);
   free(fn->locks);

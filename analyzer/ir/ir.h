@@ -62,6 +62,19 @@ typedef struct hd__lock {
   const hd__lock_family *family;
 } hd__lock;
 
+/* local-across-await: an access to an automatic local variable. */
+typedef enum hd__acc_kind {
+  HD__ACC_READ,
+  HD__ACC_WRITE, /* the whole variable, or a member or element of it */
+  HD__ACC_ADDR,  /* its address is taken (or an array decays): not tracked */
+} hd__acc_kind;
+
+typedef struct hd__access {
+  const char *var; /* "name:line:col" of the declaration, interned */
+  hd__loc loc;
+  hd__acc_kind kind;
+} hd__access;
+
 typedef struct hd__node {
   hd__ev ev;
   hd__loc loc;
@@ -90,6 +103,11 @@ typedef struct hd__node {
    * anywhere (a constructor's own argument 1 excepted). Canonical text. */
   const char **escapes;
   int nescapes, capescapes;
+  /* Accesses to automatic locals after the event, in evaluation order
+   * (locals declared by a macro, like HD_ASYNC's frame pointer, which is
+   * set again on every poll, are left out). */
+  hd__access *acc;
+  int nacc, capacc;
   /* For path feasibility (feasibility/feasible.h), in fn->farena: */
   const hd__fexpr *cond; /* BRANCH: the condition (true: succ[0]), or NULL */
   hd__fsteps fx;         /* what the node does to values, after its event */
