@@ -271,6 +271,24 @@ static void test_lock_flow_noreturn(void **state) {
                0);
 }
 
+static void test_lock_flow_annotated_locks(void **state) {
+  expect_lines("struct q { int lk; };\n"
+               "void q_lock(struct q *q) __attribute__((annotate(\"heddle.lock_acquire\")));\n"
+               "void q_unlock(struct q *q) __attribute__((annotate(\"heddle.lock_release\")));\n"
+               "int q_try(struct q *q) __attribute__((annotate(\"heddle.lock_try\")));\n"
+               "void f(struct q *a) {\n"
+               "  q_lock(a);\n"
+               "  suspend();\n" /* 7 */
+               "  q_unlock(a);\n"
+               "  if (q_try(a) == 0) {\n"
+               "    suspend();\n" /* 10 */
+               "    q_unlock(a);\n"
+               "  }\n"
+               "  suspend();\n"
+               "}\n",
+               7, 10, 0);
+}
+
 static void test_lock_flow_inferred_noreturn(void **state) {
   expect_lines("static void fatal(const char *why) {\n" /* not declared noreturn */
                "  (void)why;\n"
@@ -367,6 +385,7 @@ int main(void) {
       cmocka_unit_test(test_lock_flow_trylock_forms),
       cmocka_unit_test(test_lock_flow_expressions),
       cmocka_unit_test(test_lock_flow_noreturn),
+      cmocka_unit_test(test_lock_flow_annotated_locks),
       cmocka_unit_test(test_lock_flow_inferred_noreturn),
       cmocka_unit_test(test_lock_flow_callee_summaries),
       cmocka_unit_test(test_lock_flow_rwlock_and_spin),
