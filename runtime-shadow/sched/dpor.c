@@ -155,6 +155,8 @@ static void consider(hd__explorer *ex, int32_t i, uint32_t j, const vclock pre) 
 }
 
 void hd__dpor_analyze(hd__explorer *ex) {
+  if (hd__opts.no_reduction)
+    return; /* every node already backtracks over all its enabled threads */
   uint32_t n = ex->depth;
   unsigned nt = ex->nthreads;
   if (sc.cap < ex->max_nodes) {
@@ -182,9 +184,13 @@ void hd__dpor_analyze(hd__explorer *ex) {
     enum cls cl = op_class[e->op.kind];
     objstate *o = cl == C_NONE ? NULL : obj_get(e->op.obj);
     if (o) {
+      /* The clock of event k first (race() needs it), then its races,
+       * judged against `pre`: what k's thread knew before touching o. */
+      int32_t cand[HD__MAX_THREADS];
+      unsigned ncand = 0;
       switch (cl) {
       case C_READ:
-        consider(ex, o->last_write, k, pre);
+        cand[ncand++] = o->last_write;
         join(ck, o->w, nt);
         break;
       case C_WRITE:
@@ -194,25 +200,25 @@ void hd__dpor_analyze(hd__explorer *ex) {
             for (unsigned q = 0; q < o->nreads && !covered; q++)
               covered = q != r && hb(ex, (uint32_t)o->reads[r], (uint32_t)o->reads[q]);
             if (!covered)
-              consider(ex, o->reads[r], k, pre);
+              cand[ncand++] = o->reads[r];
           }
         } else {
-          consider(ex, o->last_write, k, pre);
+          cand[ncand++] = o->last_write;
         }
         join(ck, o->w, nt);
         join(ck, o->r, nt);
         break;
       case C_ACQUIRE:
-        consider(ex, o->last_acq, k, pre);
+        cand[ncand++] = o->last_acq;
         join(ck, o->w, nt);
         break;
       case C_TRY:
-        consider(ex, o->last_op, k, pre);
+        cand[ncand++] = o->last_op;
         join(ck, o->w, nt);
         break;
       case C_RELEASE:
         if (o->last_op >= 0 && ex->nodes[o->last_op].op.kind == HD__OP_TRYLOCK)
-          consider(ex, o->last_op, k, pre);
+          cand[ncand++] = o->last_op;
         join(ck, o->w, nt);
         break;
       case C_NONE:
@@ -222,6 +228,11 @@ void hd__dpor_analyze(hd__explorer *ex) {
         unsigned target = (unsigned)(e->op.obj & 0xff);
         if (target < nt)
           join(ck, sc.tc[target], nt);
+      }
+      for (unsigned c = 0; c < ncand; c++)
+        consider(ex, cand[c], k, pre);
+      if (e->op.kind == HD__OP_JOIN) {
+        /* a join reads its thread, which nobody writes: no object state */
       } else if (cl == C_READ) {
         unsigned r = 0;
         while (r < o->nreads && ex->nodes[o->reads[r]].tid != t)
@@ -252,7 +263,8 @@ void hd__dpor_analyze(hd__explorer *ex) {
 bool hd__dpor_next(hd__explorer *ex) {
   for (uint32_t k = ex->depth; k-- > 0;) {
     hd__node *nd = &ex->nodes[k];
-    hd__tset cand = nd->backtrack & ~nd->done & ~nd->sleep & nd->enabled;
+    hd__tset want = hd__opts.no_reduction ? nd->enabled : nd->backtrack;
+    hd__tset cand = want & ~nd->done & ~nd->sleep & nd->enabled;
     while (cand) {
       unsigned p = (unsigned)__builtin_ctz(cand);
       cand &= cand - 1;

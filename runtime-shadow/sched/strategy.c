@@ -101,6 +101,8 @@ int hd__strategy_pick(hd__explorer *ex, uint32_t k, hd__tset en, hd__tset sleep,
   case HD_SHADOW_DFS:
     break;
   }
+  if (hd__opts.no_reduction) /* brute force: no sleep set (dpor.c tries every thread) */
+    ex->nodes[k].sleep = sleep = 0;
   hd__tset cand = en & ~sleep;
   if (!cand) {
     *why = HD__END_SLEEP;

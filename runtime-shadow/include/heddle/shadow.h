@@ -46,6 +46,8 @@ typedef struct hd_shadow_options {
   unsigned max_steps;    /* branch limit: visible operations per execution */
   size_t stack_size;     /* bytes per simulated thread (fixed by the first run of a process) */
   const char *replay;    /* schedule string for HD_SHADOW_REPLAY */
+  bool no_reduction;     /* DFS: try every interleaving (no DPOR, no sleep sets); for
+                            checking the reduction against brute force */
   bool isolate;          /* run in a forked child: a crash is reported, exploring goes on */
   unsigned hang_seconds; /* isolate: an execution that makes no visible operation for this
                             long is reported as a hang (default 10; 0: never) */
