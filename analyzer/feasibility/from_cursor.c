@@ -677,6 +677,19 @@ const hd__fexpr *hd__fexpr_from_cursor(hd__farena *ar, CXCursor e, hd__fsteps *f
   return c.oom ? NULL : v;
 }
 
+const hd__fexpr *hd__fcase_cond(hd__farena *ar, const hd__fexpr *value, CXCursor cs) {
+  kids k = children(cs); /* the bound(s), then the statement */
+  conv c = {ar, NULL, false, false};
+  const hd__fexpr *lo = k.n >= 2 ? constant(&c, k.v[0]) : NULL;
+  const hd__fexpr *hi = k.n == 3 ? constant(&c, k.v[1]) : lo;
+  if (!value || !lo || !hi || k.n > 3)
+    return NULL;
+  if (k.n == 2)
+    return hd__fexpr_binary(ar, HD__FOP_EQ, value, lo);
+  return hd__fexpr_binary(ar, HD__FOP_LAND, hd__fexpr_binary(ar, HD__FOP_LE, lo, value),
+                          hd__fexpr_binary(ar, HD__FOP_LE, value, hi));
+}
+
 int hd__fsteps_from_decl(hd__farena *ar, CXCursor var, hd__fsteps *fx) {
   if (clang_getCursorKind(var) != CXCursor_VarDecl || clang_Cursor_hasVarDeclGlobalStorage(var))
     return 0;

@@ -54,6 +54,11 @@ const hd__fexpr *hd__fexpr_from_cursor(hd__farena *ar, CXCursor e, hd__fsteps *f
  * initialised on the path. Returns 0 or HD_ENOMEM. */
 int hd__fsteps_from_decl(hd__farena *ar, CXCursor var, hd__fsteps *fx);
 
+/* The condition under which a `switch` on `value` enters case statement
+ * cs (a CaseStmt cursor): `value == K`, or `lo <= value && value <= hi`
+ * for a GNU case range; NULL when a bound is not an integer constant. */
+const hd__fexpr *hd__fcase_cond(hd__farena *ar, const hd__fexpr *value, CXCursor cs);
+
 /* The canonical lvalue text of e (see above) in buf, or false when e is not
  * an lvalue it can name or buf is too small. *mem is set when the object
  * can be reached by other code (a global, anything behind a pointer). */

@@ -83,6 +83,11 @@ typedef struct switch_ctx {
   int dispatch;
   bool resume; /* the coroutine resume dispatch: cases are fall-through only */
   bool has_default;
+  /* Path feasibility: the controlling value, the negated case conditions
+   * (what the edge to default assumes) and that edge's node. */
+  const hd__fexpr *value;
+  hd__fsteps not_cases;
+  int to_default;
 } switch_ctx;
 
 /* What a callee means, cached per TU by name. */
@@ -1209,6 +1214,25 @@ static bool is_resume_switch(builder *b, CXCursor s, CXCursor c) {
   return !clang_File_isEqual(f1, f2) || o1 != o2;
 }
 
+/* The dispatch edge of a switch to `to` (a case, or the end when there is
+ * no default), through a node that assumes the case's condition and keeps
+ * its negation for the edge to default (cs NULL), which switch_stmt fills
+ * in once every case is known. */
+static int case_edge(builder *b, switch_ctx *sw, const CXCursor *cs, hd__loc loc, int to) {
+  int a = node(b, HD__EV_NONE, loc, sw->dispatch);
+  hd__function_add_edge(b->fn, a, to);
+  const hd__fexpr *c = cs && a >= 0 && b->fn->farena
+                           ? hd__fcase_cond(b->fn->farena, sw->value, *cs)
+                           : NULL;
+  if (c) {
+    hd__fsteps_push(b->fn->farena, &b->fn->nodes[a].fx,
+                    (hd__fstep){.kind = HD__FSTEP_COND, .taken = true, .e = c});
+    hd__fsteps_push(b->fn->farena, &sw->not_cases,
+                    (hd__fstep){.kind = HD__FSTEP_COND, .taken = false, .e = c});
+  }
+  return a;
+}
+
 static int switch_stmt(builder *b, CXCursor s, int cur) {
   kids k = children(s);
   if (k.n < 2) {
@@ -1216,7 +1240,7 @@ static int switch_stmt(builder *b, CXCursor s, int cur) {
     return cur;
   }
   hd__loc loc = loc_of(b, s);
-  switch_ctx sw = {-1, is_resume_switch(b, s, k.v[0]), false};
+  switch_ctx sw = {-1, is_resume_switch(b, s, k.v[0]), false, NULL, {0}, -1};
   switch_ctx *saved_sw = b->sw;
   int saved_brk = b->brk;
   int out = node(b, HD__EV_NONE, loc, -1);
@@ -1225,6 +1249,7 @@ static int switch_stmt(builder *b, CXCursor s, int cur) {
     body_in = cur; /* entry goes to `case 0`, the top of the body */
   } else {
     cur = expr(b, k.v[0], cur);
+    sw.value = cond_value(b, k.v[0], cur);
     sw.dispatch = node(b, HD__EV_NONE, loc, cur);
     body_in = -1;
   }
@@ -1232,7 +1257,9 @@ static int switch_stmt(builder *b, CXCursor s, int cur) {
   b->brk = out;
   hd__function_add_edge(b->fn, stmt(b, k.v[k.n - 1], body_in), out);
   if (!sw.resume && !sw.has_default)
-    hd__function_add_edge(b->fn, sw.dispatch, out);
+    sw.to_default = case_edge(b, &sw, NULL, loc, out);
+  if (sw.to_default >= 0)
+    b->fn->nodes[sw.to_default].fx = sw.not_cases;
   b->sw = saved_sw;
   b->brk = saved_brk;
   free(k.v);
@@ -1242,8 +1269,11 @@ static int switch_stmt(builder *b, CXCursor s, int cur) {
 static int case_stmt(builder *b, CXCursor s, int cur, bool is_default) {
   kids k = children(s);
   int n = node(b, HD__EV_NONE, loc_of(b, s), cur);
-  if (b->sw && !b->sw->resume)
-    hd__function_add_edge(b->fn, b->sw->dispatch, n);
+  if (b->sw && !b->sw->resume) {
+    int e = case_edge(b, b->sw, is_default ? NULL : &s, loc_of(b, s), n);
+    if (is_default)
+      b->sw->to_default = e;
+  }
   if (b->sw && is_default)
     b->sw->has_default = true;
   int out = k.n ? stmt(b, k.v[k.n - 1], n) : n;

@@ -223,6 +223,47 @@ static void test_feasibility_witness_ranges(void **state) {
   assert_int_equal(verdict(covered, "f"), HD__INFEASIBLE);
 }
 
+/* A switch on a state variable: each case edge assumes its value, the
+ * default edge assumes none of them. */
+static void test_feasibility_witness_switch(void **state) {
+  static const char cases[] = "void f(struct st *s) {\n"
+                              "  switch (s->state) {\n"
+                              "  case 1: pthread_mutex_lock(&s->mu); break;\n"
+                              "  case 2 ... 4: break;\n"
+                              "  default: break;\n"
+                              "  }\n"
+                              "  if (s->state == 1) pthread_mutex_unlock(&s->mu);\n"
+                              "  suspend();\n"
+                              "}\n";
+  static const char other[] = "void f(struct st *s) {\n"
+                              "  switch (s->state) {\n"
+                              "  case 1: pthread_mutex_lock(&s->mu); break;\n"
+                              "  }\n"
+                              "  if (s->state == 2) pthread_mutex_unlock(&s->mu);\n"
+                              "  suspend();\n"
+                              "}\n";
+  static const char deflt[] = "void f(struct st *s) {\n"
+                              "  switch (s->state) {\n"
+                              "  default: pthread_mutex_lock(&s->mu); break;\n"
+                              "  case 1: case 2 ... 5: break;\n"
+                              "  }\n"
+                              "  if (s->state < 1 || s->state > 5) pthread_mutex_unlock(&s->mu);\n"
+                              "  suspend();\n"
+                              "}\n";
+  static const char fallthrough[] = "void f(struct st *s) {\n"
+                                    "  switch (s->state) {\n"
+                                    "  case 1: pthread_mutex_lock(&s->mu); /* fall through */\n"
+                                    "  case 2: s->n++; break;\n"
+                                    "  }\n"
+                                    "  if (s->state == 2) pthread_mutex_unlock(&s->mu);\n"
+                                    "  suspend();\n"
+                                    "}\n";
+  assert_int_equal(verdict(cases, "f"), HD__INFEASIBLE);
+  assert_int_equal(verdict(other, "f"), HD__FEASIBLE);
+  assert_int_equal(verdict(deflt, "f"), HD__INFEASIBLE);
+  assert_int_equal(verdict(fallthrough, "f"), HD__FEASIBLE); /* state 1 falls into case 2 */
+}
+
 /* No condition at all: feasible without asking Z3. */
 static void test_feasibility_witness_plain(void **state) {
   static const char src[] = "void f(void) {\n"
@@ -242,6 +283,7 @@ int main(void) {
       cmocka_unit_test(test_feasibility_witness_loop_first_pass),
       cmocka_unit_test(test_feasibility_witness_scoped_lock),
       cmocka_unit_test(test_feasibility_witness_ranges),
+      cmocka_unit_test(test_feasibility_witness_switch),
       cmocka_unit_test(test_feasibility_witness_plain),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
