@@ -73,7 +73,7 @@ def main():
         if not os.path.isdir(folder) or (a.rule and rule not in a.rule):
             continue
         if rule not in rules:
-            print(f"{rule}: not implemented yet, skipped")
+            print(f"{rule}: not a rule of this heddle check (yet), skipped")
             continue
         tp = fp = fn = pend = 0
         for name in sorted(os.listdir(folder)):
