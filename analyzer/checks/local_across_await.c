@@ -3,27 +3,58 @@
  * In a function that awaits, an automatic local written before an await
  * and read after it with no write in between (hd__node.acc: reads, writes,
  * address-taken; locals declared by a macro are not in the IR). Per local,
- * a breadth-first walk over (node, state) pairs, state being "not written",
- * "written since the last await" or "written before an await and not
- * since"; an await node turns the second into the third, and a read in the
- * third is the finding. The walk keeps parents, so the witness gives the
- * write and the await. Locals whose address is taken anywhere (`&v`, an
- * array passed on) are not followed: their value may live elsewhere. One
- * finding per local: the first such read on the shortest witness. The
- * argument of HD_AWAIT is evaluated before the await node, so reading a
- * local there is a read before the await. */
+ * a breadth-first walk builds the graph of (node, state) pairs, state being
+ * "not written", "written since the last await" or "written before an
+ * await and not since"; an await node turns the second into the third, and
+ * a node reading the local in the third is a target. Locals whose address
+ * is taken anywhere (`&v`, an array passed on) are not followed: their
+ * value may live elsewhere. The argument of HD_AWAIT is evaluated before
+ * the await node, so reading a local there is a read before the await.
+ *
+ * Path feasibility (feasibility/feasible.h): a depth-first search for a
+ * path from the entry to a target whose branch conditions Z3 accepts,
+ * abandoning a prefix as soon as its conditions contradict, entering a
+ * state at most twice per path, within a query budget. The finding is
+ * dropped only when that search was exhaustive and refuted every path;
+ * otherwise it is reported on the feasible witness found, or on the
+ * shortest one. One finding per local: the first read on the witness,
+ * with the write and the await as notes. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "checks/registry.h"
+#include "feasibility/feasible.h"
 #include "heddle/error.h"
 
 enum { UNWRITTEN, FRESH, STALE, NSTATES };
 
-typedef struct wstate {
-  int node, state;
-  int parent; /* index of the previous wstate, -1 at entry */
-} wstate;
+/* Z3 queries per local before the search gives up (keeps the finding). */
+#define BUDGET 512
+/* A state is entered at most this often on one path. */
+#define VISITS 2
+
+typedef struct graph {
+  const hd__function *fn;
+  const char *var;
+  int n;          /* states */
+  int *node, *in; /* per state: its node, the local's state on entry */
+  int *out;       /* the state after the node */
+  int *parent;    /* breadth-first parent, -1 at the entry */
+  int *read;      /* the access that reads it stale, or -1 */
+  int *seen;      /* state index per (node, in), or -1 */
+  bool *useful;   /* a target is reachable from the state */
+  unsigned char *depth;
+} graph;
+
+typedef struct search {
+  graph *g;
+  hd__fsolver *s;
+  hd__fpath path;
+  int *stack, nstack; /* the states of the current path */
+  int queries;
+  unsigned long dropped;
+  bool found, unsure, halt;
+} search;
 
 static bool has_await(const hd__function *fn) {
   for (int i = 0; i < fn->nnodes; i++)
@@ -32,8 +63,8 @@ static bool has_await(const hd__function *fn) {
   return false;
 }
 
-/* The state of `var` after the accesses of node n from state s; *read is
- * set to the first access read while stale (or -1). */
+/* The state of `var` after node n from state s; *read is set to the first
+ * access that reads it stale (or -1). */
 static int step(const hd__node *n, const char *var, int s, int *read) {
   *read = -1;
   if (n->ev == HD__EV_AWAIT && s == FRESH)
@@ -49,83 +80,216 @@ static int step(const hd__node *n, const char *var, int s, int *read) {
   return s;
 }
 
-/* The last write of var at node n (its location), or n's location. */
-static hd__loc write_loc(const hd__node *n, const char *var) {
-  hd__loc loc = n->loc;
-  for (int i = 0; i < n->nacc; i++)
-    if (n->acc[i].var == var && n->acc[i].kind == HD__ACC_WRITE)
-      loc = n->acc[i].loc;
-  return loc;
+static void graph_free(graph *g) {
+  free(g->node);
+  free(g->in);
+  free(g->out);
+  free(g->parent);
+  free(g->read);
+  free(g->seen);
+  free(g->useful);
+  free(g->depth);
 }
 
-static int report(int rule, const hd__function *fn, const char *var, const wstate *v, int q,
-                  int read, hd__findings *out) {
-  const hd__node *rn = &fn->nodes[v[q].node];
+/* Every (node, state) pair reachable from the entry; returns the number of
+ * targets or HD_ENOMEM. */
+static int graph_build(graph *g) {
+  const hd__function *fn = g->fn;
+  size_t cap = (size_t)fn->nnodes * NSTATES + 1;
+  g->node = malloc(sizeof *g->node * cap);
+  g->in = malloc(sizeof *g->in * cap);
+  g->out = malloc(sizeof *g->out * cap);
+  g->parent = malloc(sizeof *g->parent * cap);
+  g->read = malloc(sizeof *g->read * cap);
+  g->seen = malloc(sizeof *g->seen * cap);
+  g->useful = calloc(cap, sizeof *g->useful);
+  g->depth = calloc(cap, sizeof *g->depth);
+  if (!g->node || !g->in || !g->out || !g->parent || !g->read || !g->seen || !g->useful ||
+      !g->depth)
+    return HD_ENOMEM;
+  for (size_t i = 0; i < cap; i++)
+    g->seen[i] = -1;
+  int targets = 0;
+  g->n = 1;
+  g->node[0] = 0;
+  g->in[0] = UNWRITTEN;
+  g->parent[0] = -1;
+  g->seen[UNWRITTEN] = 0;
+  for (int q = 0; q < g->n; q++) {
+    const hd__node *nd = &fn->nodes[g->node[q]];
+    g->out[q] = step(nd, g->var, g->in[q], &g->read[q]);
+    targets += g->read[q] >= 0;
+    for (int i = 0; i < nd->nsucc; i++) {
+      int key = nd->succ[i] * NSTATES + g->out[q];
+      if (g->seen[key] >= 0)
+        continue;
+      g->seen[key] = g->n;
+      g->node[g->n] = nd->succ[i];
+      g->in[g->n] = g->out[q];
+      g->parent[g->n++] = q;
+    }
+  }
+  return targets;
+}
+
+static int next_state(const graph *g, int q, int i) {
+  return g->seen[g->fn->nodes[g->node[q]].succ[i] * NSTATES + g->out[q]];
+}
+
+/* Marks the states from which a target is reachable (to a fixed point:
+ * the graph has at most three states per node). */
+static void mark_useful(graph *g) {
+  for (int q = 0; q < g->n; q++)
+    g->useful[q] = g->read[q] >= 0;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int q = g->n - 1; q >= 0; q--) {
+      if (g->useful[q])
+        continue;
+      const hd__node *nd = &g->fn->nodes[g->node[q]];
+      for (int i = 0; i < nd->nsucc && !g->useful[q]; i++)
+        g->useful[q] = g->useful[next_state(g, q, i)];
+      changed |= g->useful[q];
+    }
+  }
+}
+
+static bool feasible_so_far(search *S) {
+  hd__fverdict v = HD__FUNKNOWN;
+  if (S->queries++ < BUDGET)
+    v = hd__fpath_check(S->s, &S->path);
+  if (v == HD__FUNKNOWN) {
+    S->unsure = S->halt = true;
+    return false;
+  }
+  if (v == HD__INFEASIBLE)
+    S->dropped++;
+  return v == HD__FEASIBLE;
+}
+
+static void dfs(search *S, int q) {
+  graph *g = S->g;
+  S->stack[S->nstack++] = q;
+  if (g->read[q] >= 0) {
+    S->found = feasible_so_far(S);
+    if (S->found)
+      return; /* the stack is the witness */
+    S->nstack--;
+    return;
+  }
+  const hd__node *nd = &g->fn->nodes[g->node[q]];
+  int mark = S->path.n;
+  g->depth[q]++;
+  hd__fpath_steps(&S->path, nd->fx.v, nd->fx.n);
+  bool branch = nd->ev == HD__EV_BRANCH && nd->cond && nd->nsucc == 2;
+  for (int i = 0; i < nd->nsucc && !S->found && !S->halt; i++) {
+    int to = next_state(g, q, i);
+    if (to < 0 || !g->useful[to])
+      continue;
+    if (g->depth[to] >= VISITS) {
+      S->unsure = true;
+      continue;
+    }
+    int before = S->path.n;
+    if (branch) {
+      hd__fpath_cond(&S->path, nd->cond, i == 0);
+      if (!feasible_so_far(S)) {
+        S->path.n = before;
+        continue;
+      }
+    }
+    dfs(S, to);
+    S->path.n = before;
+  }
+  S->path.n = mark;
+  g->depth[q]--;
+  if (!S->found)
+    S->nstack--;
+}
+
+/* Reports the read at the end of witness path[0..len) (state indices). */
+static int report(int rule, const graph *g, const int *path, int len, hd__findings *out) {
+  const hd__function *fn = g->fn;
+  const char *var = g->var;
+  int q = path[len - 1];
+  const hd__node *rn = &fn->nodes[g->node[q]];
   const char *colon = strchr(var, ':');
-  int len = colon ? (int)(colon - var) : (int)strlen(var);
+  int vlen = colon ? (int)(colon - var) : (int)strlen(var);
   /* back along the witness: the await that made it stale, then the last
    * write before that await */
   int aw = -1, wr = -1;
-  for (int i = q; i >= 0 && wr < 0; i = v[i].parent) {
-    const hd__node *n = &fn->nodes[v[i].node];
-    int before = v[i].parent >= 0 ? v[v[i].parent].state : UNWRITTEN;
+  for (int k = len - 1; k >= 0 && wr < 0; k--) {
+    const hd__node *n = &fn->nodes[g->node[path[k]]];
     if (aw < 0) {
-      if (n->ev == HD__EV_AWAIT && before == FRESH)
-        aw = i;
+      if (n->ev == HD__EV_AWAIT && g->in[path[k]] == FRESH)
+        aw = path[k];
       continue;
     }
-    for (int k = 0; k < n->nacc && wr < 0; k++)
-      if (n->acc[k].var == var && n->acc[k].kind == HD__ACC_WRITE)
-        wr = i;
+    for (int i = n->nacc - 1; i >= 0 && wr < 0; i--)
+      if (n->acc[i].var == var && n->acc[i].kind == HD__ACC_WRITE)
+        wr = i, q = path[k];
   }
   hd__finding *fd = hd__findings_add(
-      out, rule, rn->acc[read].loc,
+      out, rule, rn->acc[g->read[path[len - 1]]].loc,
       hd__strf("local '%.*s' is read after an await; its value was lost when the task suspended",
-               len, var));
+               vlen, var));
   if (!fd)
     return HD_ENOMEM;
   if (wr >= 0)
-    hd__finding_note(fd, write_loc(&fn->nodes[v[wr].node], var),
-                     hd__strf("'%.*s' written here", len, var));
+    hd__finding_note(fd, fn->nodes[g->node[q]].acc[wr].loc,
+                     hd__strf("'%.*s' written here", vlen, var));
   if (aw >= 0)
-    hd__finding_note(fd, fn->nodes[v[aw].node].loc,
+    hd__finding_note(fd, fn->nodes[g->node[aw]].loc,
                      hd__strf("the task may suspend here; locals do not survive"));
   return 0;
 }
 
-static int check_var(int rule, const hd__function *fn, const char *var, hd__findings *out) {
-  size_t cap = (size_t)fn->nnodes * NSTATES + 1;
-  wstate *v = malloc(sizeof *v * cap);
-  int *seen = malloc(sizeof *seen * cap); /* index into v per (node, state), or -1 */
-  if (!v || !seen) {
-    free(v);
-    free(seen);
+/* Reports along the breadth-first (shortest) witness of the first target. */
+static int report_shortest(int rule, const graph *g, hd__findings *out) {
+  int t = 0;
+  while (t < g->n && g->read[t] < 0)
+    t++;
+  int len = 0;
+  for (int q = t; q >= 0; q = g->parent[q])
+    len++;
+  int *path = malloc(sizeof *path * (size_t)len);
+  if (!path)
     return HD_ENOMEM;
-  }
-  for (size_t i = 0; i < cap; i++)
-    seen[i] = -1;
-  int n = 0, rc = 0;
-  v[n] = (wstate){0, UNWRITTEN, -1};
-  seen[0 * NSTATES + UNWRITTEN] = n++;
-  for (int q = 0; q < n; q++) {
-    const hd__node *nd = &fn->nodes[v[q].node];
-    int read;
-    int s = step(nd, var, v[q].state, &read);
-    v[q].state = s; /* the state after the node: what the parents show */
-    if (read >= 0) {
-      rc = report(rule, fn, var, v, q, read, out);
-      break;
+  int k = len;
+  for (int q = t; q >= 0; q = g->parent[q])
+    path[--k] = q;
+  int rc = report(rule, g, path, len, out);
+  free(path);
+  return rc;
+}
+
+static int check_var(int rule, const hd__function *fn, const char *var, hd__findings *out) {
+  graph g = {.fn = fn, .var = var};
+  int targets = graph_build(&g);
+  int rc = targets < 0 ? targets : 0;
+  hd__fsolver *z3 = targets > 0 ? hd__fsolver_thread() : NULL;
+  if (targets > 0 && !z3)
+    rc = report_shortest(rule, &g, out);
+  if (targets > 0 && z3) {
+    mark_useful(&g);
+    search S = {.g = &g, .s = z3};
+    hd__fpath_init(&S.path);
+    S.stack = malloc(sizeof *S.stack * ((size_t)g.n * VISITS + 1));
+    if (!S.stack) {
+      rc = HD_ENOMEM;
+    } else {
+      dfs(&S, 0);
+      bool removed = !S.found && !S.unsure && !S.path.oom;
+      hd__fsolver_note_finding(z3, removed, S.dropped);
+      if (S.found)
+        rc = report(rule, &g, S.stack, S.nstack, out);
+      else if (!removed)
+        rc = report_shortest(rule, &g, out);
     }
-    for (int i = 0; i < nd->nsucc; i++) {
-      int key = nd->succ[i] * NSTATES + s;
-      if (seen[key] >= 0)
-        continue;
-      seen[key] = n;
-      v[n++] = (wstate){nd->succ[i], s, q};
-    }
+    free(S.stack);
+    hd__fpath_free(&S.path);
   }
-  free(v);
-  free(seen);
+  graph_free(&g);
   return rc;
 }
 
@@ -145,12 +309,12 @@ static int check_function(int rule, const hd__function *fn, hd__findings *out) {
         continue;
       if (nvars == cap) {
         cap = cap ? cap * 2 : 16;
-        const char **g = realloc(vars, sizeof *g * (size_t)cap);
-        if (!g) {
+        const char **grown = realloc(vars, sizeof *grown * (size_t)cap);
+        if (!grown) {
           rc = HD_ENOMEM;
           break;
         }
-        vars = g;
+        vars = grown;
       }
       vars[nvars++] = var;
     }
