@@ -353,33 +353,124 @@ static bool summary_equal(const hd__summary *a, const hd__summary *b) {
   return true;
 }
 
-/* Rounds until nothing changes; each round sees the previous round's
- * summaries. The sets only grow, so this ends; the bound is a guard. */
+/* Rounds per strongly connected component of the call graph until
+ * nothing changes; the sets only grow, so this ends; the bound is a guard. */
 #define MAX_ROUNDS 32
 
-hd__summaries *hd__summaries_compute(hd__program *p) {
-  hd__summaries *s = calloc(1, sizeof *s);
-  if (!s)
-    return NULL;
-  s->prog = p;
-  s->n = hd__program_count(p);
-  s->v = calloc((size_t)s->n + 1, sizeof *s->v);
-  s->by_name = calloc((size_t)s->n + 1, sizeof *s->by_name);
-  if (!s->v || !s->by_name) {
-    hd__summaries_free(s);
-    return NULL;
+/* ---- bottom-up order ---------------------------------------------------- */
+
+/* The call graph: callees[off[i] .. off[i+1]) are the functions that
+ * function i calls or awaits (by index). */
+typedef struct call_graph {
+  int *off, *callees;
+} call_graph;
+
+static int callee_index(const hd__summaries *s, const hd__node *n) {
+  const hd__summary *cs = hd__summary_of_node(s, n);
+  return cs ? (int)(cs - s->v) : -1;
+}
+
+static int graph_build(const hd__summaries *s, call_graph *g) {
+  int total = 0;
+  g->off = calloc((size_t)s->n + 1, sizeof *g->off);
+  if (!g->off)
+    return HD_ENOMEM;
+  for (int i = 0; i < s->n; i++) {
+    const hd__function *fn = hd__program_at(s->prog, i);
+    for (int k = 0; k < fn->nnodes; k++)
+      total += callee_index(s, &fn->nodes[k]) >= 0;
   }
-  for (int i = 0; i < s->n; i++)
-    s->by_name[i] = i;
-  qsort_r(s->by_name, (size_t)s->n, sizeof *s->by_name, cmp_by_name, p);
+  g->callees = calloc((size_t)total + 1, sizeof *g->callees);
+  if (!g->callees)
+    return HD_ENOMEM;
+  int at = 0;
+  for (int i = 0; i < s->n; i++) {
+    g->off[i] = at;
+    const hd__function *fn = hd__program_at(s->prog, i);
+    for (int k = 0; k < fn->nnodes; k++) {
+      int c = callee_index(s, &fn->nodes[k]);
+      if (c >= 0)
+        g->callees[at++] = c;
+    }
+  }
+  g->off[s->n] = at;
+  return 0;
+}
+
+/* Tarjan's strongly connected components, iteratively (call chains may be
+ * deeper than the C stack). Components come out callees first: order[]
+ * lists the functions, comp_end[c] is one past the last of component c. */
+static int graph_sccs(const call_graph *g, int n, int *order, int *comp_end, int *ncomp) {
+  int *index = malloc(sizeof *index * (size_t)(n + 1));
+  int *low = malloc(sizeof *low * (size_t)(n + 1));
+  int *stack = malloc(sizeof *stack * (size_t)(n + 1));
+  int *call = malloc(sizeof *call * (size_t)(n + 1)); /* DFS stack: function */
+  int *edge = malloc(sizeof *edge * (size_t)(n + 1)); /* DFS stack: next edge */
+  bool *on = calloc((size_t)n + 1, sizeof *on);
+  int rc = index && low && stack && call && edge && on ? 0 : HD_ENOMEM;
+  for (int i = 0; rc == 0 && i < n; i++)
+    index[i] = -1;
+  int counter = 0, sp = 0, out = 0;
+  *ncomp = 0;
+  for (int root = 0; rc == 0 && root < n; root++) {
+    if (index[root] >= 0)
+      continue;
+    int depth = 0;
+    call[0] = root;
+    edge[0] = g->off[root];
+    index[root] = low[root] = counter++;
+    stack[sp++] = root;
+    on[root] = true;
+    while (depth >= 0) {
+      int v = call[depth];
+      if (edge[depth] < g->off[v + 1]) {
+        int w = g->callees[edge[depth]++];
+        if (index[w] < 0) {
+          index[w] = low[w] = counter++;
+          stack[sp++] = w;
+          on[w] = true;
+          depth++;
+          call[depth] = w;
+          edge[depth] = g->off[w];
+        } else if (on[w] && index[w] < low[v]) {
+          low[v] = index[w];
+        }
+        continue;
+      }
+      if (low[v] == index[v]) { /* v roots a component: pop it */
+        int w;
+        do {
+          w = stack[--sp];
+          on[w] = false;
+          order[out++] = w;
+        } while (w != v);
+        comp_end[(*ncomp)++] = out;
+      }
+      depth--;
+      if (depth >= 0 && low[v] < low[call[depth]])
+        low[call[depth]] = low[v];
+    }
+  }
+  free(index);
+  free(low);
+  free(stack);
+  free(call);
+  free(edge);
+  free(on);
+  return rc;
+}
+
+/* Summarises functions order[from .. to) until none changes (a recursive
+ * component needs several rounds; a single function without self-calls
+ * needs one, checked by a second). */
+static int summarize_component(hd__summaries *s, const int *order, int from, int to) {
   for (int round = 0; round < MAX_ROUNDS; round++) {
     bool changed = false;
-    for (int i = 0; i < s->n; i++) {
+    for (int k = from; k < to; k++) {
+      int i = order[k];
       hd__summary next;
-      if (summarize(p, hd__program_at(p, i), s, &next) < 0) {
-        hd__summaries_free(s);
-        return NULL;
-      }
+      if (summarize(s->prog, hd__program_at(s->prog, i), s, &next) < 0)
+        return HD_ENOMEM;
       if (!summary_equal(&next, &s->v[i])) {
         changed = true;
         summary_clear(&s->v[i]);
@@ -390,6 +481,40 @@ hd__summaries *hd__summaries_compute(hd__program *p) {
     }
     if (!changed)
       break;
+  }
+  return 0;
+}
+
+hd__summaries *hd__summaries_compute(hd__program *p) {
+  hd__summaries *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  s->prog = p;
+  s->n = hd__program_count(p);
+  s->v = calloc((size_t)s->n + 1, sizeof *s->v);
+  s->by_name = calloc((size_t)s->n + 1, sizeof *s->by_name);
+  call_graph g = {NULL, NULL};
+  int *order = calloc((size_t)s->n + 1, sizeof *order);
+  int *comp_end = calloc((size_t)s->n + 1, sizeof *comp_end);
+  int ncomp = 0, rc = HD_ENOMEM;
+  if (s->v && s->by_name && order && comp_end) {
+    for (int i = 0; i < s->n; i++)
+      s->by_name[i] = i;
+    qsort_r(s->by_name, (size_t)s->n, sizeof *s->by_name, cmp_by_name, p);
+    rc = graph_build(s, &g);
+  }
+  if (rc == 0)
+    rc = graph_sccs(&g, s->n, order, comp_end, &ncomp);
+  /* bottom-up: each component sees its callees' final summaries */
+  for (int c = 0, from = 0; rc == 0 && c < ncomp; from = comp_end[c++])
+    rc = summarize_component(s, order, from, comp_end[c]);
+  free(g.off);
+  free(g.callees);
+  free(order);
+  free(comp_end);
+  if (rc < 0) {
+    hd__summaries_free(s);
+    return NULL;
   }
   return s;
 }

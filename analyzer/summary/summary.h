@@ -11,9 +11,10 @@
  *              await (those are async code of their own), on a path that
  *              may run as async code (see hd__runtime_reach);
  *   blocks_on  the same for the pack's `block_on` (hd_block_on).
- * Summaries are computed bottom-up by iterating to a fixed point over the
- * call graph of every TU together (recursion converges: the sets only grow
- * and are bounded by the locks named in the program).
+ * Summaries are computed bottom-up over the call graph of every TU
+ * together: its strongly connected components (Tarjan) in callees-first
+ * order, each component iterated to a fixed point (recursion converges:
+ * the sets only grow and are bounded by the locks named in the program).
  *
  * Lock-state exploration (hd__lockflow_run): a breadth-first walk of
  * (node, held locks, released locks) states from the entry, so the state is

@@ -327,6 +327,28 @@ static void test_lock_flow_callee_summaries(void **state) {
                10, 11, 0);
 }
 
+static void test_lock_flow_call_chains_and_recursion(void **state) {
+  expect_lines("static void take3(void) { pthread_mutex_lock(&m); }\n"
+               "static void take2(void) { take3(); }\n"
+               "static void take1(void) { take2(); }\n"
+               "static int rec_a(int x);\n"
+               "static int rec_b(int x) {\n"
+               "  if (x)\n"
+               "    return rec_a(x - 1);\n"
+               "  pthread_mutex_lock(&n);\n"
+               "  return 0;\n"
+               "}\n"
+               "static int rec_a(int x) { return rec_b(x); }\n"
+               "void f(void) {\n"
+               "  take1();\n"
+               "  suspend();\n" /* 14: m through three calls */
+               "  pthread_mutex_unlock(&m);\n"
+               "  rec_a(3);\n"
+               "  suspend();\n" /* 17: n through mutual recursion */
+               "}\n",
+               14, 17, 0);
+}
+
 static void test_lock_flow_rwlock_and_spin(void **state) {
   expect_lines("void f(void) {\n"
                "  pthread_rwlock_rdlock(&rw);\n"
@@ -388,6 +410,7 @@ int main(void) {
       cmocka_unit_test(test_lock_flow_annotated_locks),
       cmocka_unit_test(test_lock_flow_inferred_noreturn),
       cmocka_unit_test(test_lock_flow_callee_summaries),
+      cmocka_unit_test(test_lock_flow_call_chains_and_recursion),
       cmocka_unit_test(test_lock_flow_rwlock_and_spin),
       cmocka_unit_test(test_lock_flow_cleanup_attribute),
       cmocka_unit_test(test_lock_flow_local_aliases),
