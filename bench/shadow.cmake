@@ -8,3 +8,11 @@ if(HEDDLE_SHADOW_ENABLED)
   target_link_libraries(bench_shadow PRIVATE heddle::shadow)
   heddle_target_warnings(bench_shadow)
 endif()
+# bench_shadow_models: the models of the rest of the API (time, sync,
+# channels, network) and the relay scenario.
+if(HEDDLE_SHADOW_ENABLED)
+  add_executable(bench_shadow_models ${CMAKE_CURRENT_LIST_DIR}/bench_shadow_models.c)
+  target_compile_options(bench_shadow_models PRIVATE -fsanitize=thread)
+  target_link_libraries(bench_shadow_models PRIVATE heddle::shadow)
+  heddle_target_warnings(bench_shadow_models)
+endif()

@@ -57,7 +57,7 @@ static void *oracle_main(void *arg) {
       ch.waiting |= bit(me);
       hd__sched_block(me);
     }
-    hd__sched_point((hd__op){round_obj(r), HD__OP_CHOICE}, (const void *)oracle_main);
+    hd__sched_point((hd__op){round_obj(r), HD__OP_CHOICE}, (const char *)oracle_main + 1);
     if (ch.round == r && ch.open) {
       ch.open = false;
       ch.value = index;

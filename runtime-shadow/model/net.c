@@ -281,7 +281,8 @@ ssize_t hd__stream_try_peek(hd_stream *s, void *buf, size_t cap, hd_context *cx)
   return try_read(s, buf, cap, cx, true, PC);
 }
 
-ssize_t hd__stream_try_writev(hd_stream *s, const struct iovec *iov, int iovcnt, hd_context *cx) {
+static ssize_t try_writev(hd_stream *s, const struct iovec *iov, int iovcnt, hd_context *cx,
+                          const void *pc) {
   int rc = hd__stream_bind(s);
   if (rc < 0)
     return rc;
@@ -289,7 +290,7 @@ ssize_t hd__stream_try_writev(hd_stream *s, const struct iovec *iov, int iovcnt,
   chan *c = e->tx;
   if (!c)
     return HD_EBADF;
-  chan_op(c, HD__OP_STREAM_WRITE, PC);
+  chan_op(c, HD__OP_STREAM_WRITE, pc);
   if (s->fd < 0)
     return HD_EBADF;
   if (c->rclosed || c->wclosed)
@@ -312,9 +313,13 @@ ssize_t hd__stream_try_writev(hd_stream *s, const struct iovec *iov, int iovcnt,
   return (ssize_t)n;
 }
 
+ssize_t hd__stream_try_writev(hd_stream *s, const struct iovec *iov, int iovcnt, hd_context *cx) {
+  return try_writev(s, iov, iovcnt, cx, PC);
+}
+
 ssize_t hd__stream_try_write(hd_stream *s, const void *buf, size_t len, hd_context *cx) {
   struct iovec iov = {(void *)buf, len};
-  return hd__stream_try_writev(s, &iov, 1, cx);
+  return try_writev(s, &iov, 1, cx, PC);
 }
 
 /* The drop hooks of the I/O futures withdraw the waker they left. */
@@ -410,7 +415,7 @@ static hd_poll accept_poll(hd_future *self, hd_context *cx) {
     a->out = HD_ENORUNTIME;
     return HD_READY;
   }
-  tcp_op((const void *)accept_poll);
+  tcp_op((const char *)accept_poll + 1);
   if (!ls || !ls->open) {
     a->out = HD_EBADF;
     return HD_READY;
@@ -451,7 +456,7 @@ static hd_poll connect_poll(hd_future *self, hd_context *cx) {
     c->out = HD_ENORUNTIME;
     return HD_READY;
   }
-  tcp_op((const void *)connect_poll);
+  tcp_op((const char *)connect_poll + 1);
   c->started = true;
   listener *ls = NULL;
   for (unsigned i = 0; i < net.nls; i++)

@@ -112,7 +112,7 @@ static void fire_due(void) {
     if (d > vt.now)
       break;
     /* Pick one of them: the k-th in insertion order. */
-    unsigned k = hd__choose(same, (const void *)fire_due);
+    unsigned k = hd__choose(same, (const char *)fire_due + 1);
     unsigned pick = 0;
     uint64_t seqs[MAX_TIMERS];
     unsigned ns = 0;
@@ -146,7 +146,7 @@ static void *clock_main(void *arg) {
   for (;;) {
     vt.clock_waiting = true;
     hd__sched_block(me);
-    hd__sched_point((hd__op){(uintptr_t)&vt.now, HD__OP_TIMERS_FIRE}, (const void *)clock_main);
+    hd__sched_point((hd__op){(uintptr_t)&vt.now, HD__OP_TIMERS_FIRE}, (const char *)clock_main + 1);
     vt.clock_waiting = false;
     fire_due();
   }
