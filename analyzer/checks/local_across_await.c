@@ -1,6 +1,8 @@
 /* checks/local_across_await.c - rule local-across-await.
  *
- * In a function that awaits, an automatic local written before an await
+ * In a function that awaits (the await marker of a stackless runtime, pack
+ * role `await`: a stackful coroutine keeps its stack, and its locals, when
+ * it suspends), an automatic local written before an await
  * and read after it with no write in between (hd__node.acc: reads, writes,
  * address-taken; locals declared by a macro are not in the IR). Per local,
  * a breadth-first walk builds the graph of (node, state) pairs, state being
@@ -56,9 +58,14 @@ typedef struct search {
   bool found, unsure, halt;
 } search;
 
+/* An await that leaves the function (stackless: the locals are lost). */
+static bool loses_locals(const hd__node *n) {
+  return n->ev == HD__EV_AWAIT && (!n->api || n->api->role == HD__ROLE_AWAIT);
+}
+
 static bool has_await(const hd__function *fn) {
   for (int i = 0; i < fn->nnodes; i++)
-    if (fn->nodes[i].ev == HD__EV_AWAIT)
+    if (loses_locals(&fn->nodes[i]))
       return true;
   return false;
 }
@@ -67,7 +74,7 @@ static bool has_await(const hd__function *fn) {
  * access that reads it stale (or -1). */
 static int step(const hd__node *n, const char *var, int s, int *read) {
   *read = -1;
-  if (n->ev == HD__EV_AWAIT && s == FRESH)
+  if (loses_locals(n) && s == FRESH)
     s = STALE;
   for (int i = 0; i < n->nacc; i++) {
     if (n->acc[i].var != var)
@@ -221,7 +228,7 @@ static int report(int rule, const graph *g, const int *path, int len, hd__findin
   for (int k = len - 1; k >= 0 && wr < 0; k--) {
     const hd__node *n = &fn->nodes[g->node[path[k]]];
     if (aw < 0) {
-      if (n->ev == HD__EV_AWAIT && g->in[path[k]] == FRESH)
+      if (loses_locals(n) && g->in[path[k]] == FRESH)
         aw = path[k];
       continue;
     }
@@ -241,6 +248,13 @@ static int report(int rule, const graph *g, const int *path, int len, hd__findin
   if (aw >= 0)
     hd__finding_note(fd, fn->nodes[g->node[aw]].loc,
                      hd__strf("the task may suspend here; locals do not survive"));
+  /* the codeFlow: write -> await -> read */
+  if (wr >= 0)
+    hd__finding_step(fd, fn->nodes[g->node[q]].acc[wr].loc,
+                     hd__strf("'%.*s' written here", vlen, var));
+  if (aw >= 0)
+    hd__finding_step(fd, fn->nodes[g->node[aw]].loc, hd__strf("the task may suspend here"));
+  hd__finding_step(fd, fd->loc, hd__strf("'%.*s' read after the await", vlen, var));
   return 0;
 }
 

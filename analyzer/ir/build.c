@@ -629,6 +629,7 @@ static int call(builder *b, CXCursor e, int cur) {
     if (n >= 0) {
       b->nawaits++;
       link_child(b, n);
+      b->fn->nodes[n].api = api;
     }
   } else if (lock_role(api) && api->role != HD__ROLE_LOCK_TRY) {
     int lock = lock_arg(b, e, api);

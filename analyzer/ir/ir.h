@@ -88,7 +88,8 @@ typedef struct hd__node {
   int nargs;
   const char *child_name; /* CALL: poll function of the frame it sets up;
                              AWAIT: poll function of the awaited child */
-  const hd__api_fn *api;  /* CALL: the callee's pack entry, or NULL */
+  const hd__api_fn *api;  /* CALL: the callee's pack entry, or NULL;
+                             AWAIT: the await marker's or suspending call's */
   bool off_runtime;       /* the path goes on from here only when no runtime
                              drives the thread (the NULL side of a test of
                              the pack's runtime_current call): not async */

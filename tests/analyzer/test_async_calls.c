@@ -1,6 +1,6 @@
 /* The rules about calls in async code (blocking-in-async,
- * block-on-in-async) and future-never-awaited, end to end below the
- * command line: each snippet is
+ * block-on-in-async), future-never-awaited and local-across-await, end to
+ * end below the command line: each snippet is
  * parsed from memory with libclang, built into IR with the bundled packs,
  * summarised and checked; the test compares the lines of the findings. A
  * stackful-style pack entry (`suspend()` is an await) makes a function
@@ -8,7 +8,10 @@
  * What the corpus does not: the forms of the hd_runtime_current() guard,
  * async callees (reported inside, not at the call), recursion between
  * helpers, the notes of a chain; for futures, the forms of a discarded
- * result, uses through containers, arrays and locals, re-initialisation. */
+ * result, uses through containers, arrays and locals, re-initialisation;
+ * for locals, the access forms (compound assignment, ++, members, address
+ * taken, arrays, macro-declared locals), the await argument, feasibility
+ * and stackful suspension (locals survive it). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,12 +40,16 @@
   "void use(fut *f);\n"                                                                            \
   "typedef struct pair { sleeper a, b; } pair;\n"                                                  \
   "void use_pair(pair *p);\n"                                                                      \
-  "void use_sleepers(sleeper *v, int n);\n"
-#define PRELUDE_LINES 14
+  "void use_sleepers(sleeper *v, int n);\n"                                                        \
+  "void take(int *p);\n"                                                                           \
+  "#define DECLARE_TMP int tmp = cond()\n"                                                         \
+  "void await_point(void);\n"
+#define PRELUDE_LINES 17
 
 static const char *pack_text = "pack: unit\n"
                                "functions:\n"
-                               "  - {name: suspend, role: suspending}\n";
+                               "  - {name: suspend, role: suspending}\n"
+                               "  - {name: await_point, role: await}\n";
 
 static hd__model *load_model(void) {
   hd__model *m = hd__model_new();
@@ -325,6 +332,68 @@ static void test_async_calls_future_paths_and_reinit(void **state) {
   hd__findings_free(&fs);
 }
 
+static void test_async_calls_local_access_forms(void **state) {
+  expect_lines("local-across-await",
+               "struct pt { int x, y; };\n"
+               "int f(void) {\n"
+               "  int a = 1, b = 2, c = 3, d = 0, e = 5, g = 6;\n"
+               "  struct pt p = {1, 2};\n"
+               "  int arr[2] = {0, 0};\n"
+               "  DECLARE_TMP;\n"
+               "  take(&e);\n" /* address taken: e is not followed */
+               "  await_point();\n"
+               "  a += 1;\n" /* 9: reads a */
+               "  b++;\n"    /* 10: reads b */
+               "  c = 7;\n"  /* a write kills the lost value */
+               "  d = c;\n"
+               "  p.x = 3;\n" /* a member write counts as a write of p */
+               "  g = e + p.y + arr[0] + tmp + d;\n"
+               "  return g;\n"
+               "}\n",
+               9, 10, 0);
+}
+
+static void test_async_calls_local_await_argument(void **state) {
+  expect_lines("local-across-await",
+               "void g(int v);\n"
+               "void f(int n) {\n"
+               "  for (int i = 0; i < n; i++) {\n" /* 3: i++ after the await */
+               "    int v = i * 2;\n"
+               "    g(v);\n" /* read before the await: fine */
+               "    await_point();\n"
+               "  }\n"
+               "}\n",
+               3, 0);
+}
+
+/* Correlated conditions: Z3 refutes the path that awaits and then reads. */
+static void test_async_calls_local_feasibility(void **state) {
+  expect_lines("local-across-await",
+               "int f(int mode) {\n"
+               "  int x = cond();\n"
+               "  if (mode == 1)\n"
+               "    await_point();\n"
+               "  if (mode != 1)\n"
+               "    return x;\n" /* never after the await */
+               "  if (mode > 0)\n"
+               "    return x;\n" /* 8: mode == 1 gets here after it */
+               "  return 0;\n"
+               "}\n",
+               8, 0);
+}
+
+/* A stackful coroutine keeps its stack when it suspends: its locals
+ * survive, so a pack's `suspending` calls are not awaits for this rule. */
+static void test_async_calls_local_stackful_keeps_locals(void **state) {
+  expect_lines("local-across-await",
+               "int f(void) {\n"
+               "  int x = cond();\n"
+               "  suspend();\n"
+               "  return x;\n"
+               "}\n",
+               0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_async_calls_blocking_direct_and_sync),
@@ -338,6 +407,10 @@ int main(void) {
       cmocka_unit_test(test_async_calls_future_local_result),
       cmocka_unit_test(test_async_calls_future_roots),
       cmocka_unit_test(test_async_calls_future_paths_and_reinit),
+      cmocka_unit_test(test_async_calls_local_access_forms),
+      cmocka_unit_test(test_async_calls_local_await_argument),
+      cmocka_unit_test(test_async_calls_local_feasibility),
+      cmocka_unit_test(test_async_calls_local_stackful_keeps_locals),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
