@@ -21,7 +21,8 @@ static int ntasks;
 static unsigned nworkers;
 
 static void run_root(hd_future *root) {
-  hd_runtime *rt = nworkers ? hd_runtime_new_multi_thread(nworkers) : hd_runtime_new_current_thread();
+  hd_runtime *rt =
+      nworkers ? hd_runtime_new_multi_thread(nworkers) : hd_runtime_new_current_thread();
   hd_block_on(rt, root);
   hd_runtime_free(rt);
 }
@@ -76,7 +77,7 @@ HD_ASYNC(ponger, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(pinger, int, int v; hd_oneshot_recv r; hd_join_handle *h; hd_join j;);
+HD_ASYNC_FN(pinger, int, int v; hd_oneshot_recv r; hd_join_handle * h; hd_join j;);
 HD_ASYNC(pinger, f, cx, NULL) {
   {
     ponger p;
@@ -120,7 +121,7 @@ HD_ASYNC(echo, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(client, int, int i; int v; hd_mpsc_send s; hd_mpsc_recv r; hd_join_handle *h;
+HD_ASYNC_FN(client, int, int i; int v; hd_mpsc_send s; hd_mpsc_recv r; hd_join_handle * h;
             hd_join j;);
 HD_ASYNC(client, f, cx, NULL) {
   {
@@ -163,15 +164,16 @@ HD_ASYNC(sender8, f, cx, NULL) {
 HD_ASYNC_END(f)
 
 HD_ASYNC_FN(select_rx, int, uint8_t buf[8]; hd_read_exact rx; hd_sleep t; hd_select sel;
-            hd_join_handle *h; hd_join j;);
+            hd_join_handle * h; hd_join j;);
 HD_ASYNC(select_rx, f, cx, NULL) {
   {
     sender8 s;
     HD_ASYNC_INIT(&s, sender8);
     f->h = hd_spawn(&s.hd);
   }
-  HD_AWAIT(f, cx, HD_SELECT(&f->sel, hd_read_exact_init(&f->rx, &ends[0], f->buf, 8),
-                            hd_sleep_init(&f->t, 10)));
+  HD_AWAIT(f, cx,
+           HD_SELECT(&f->sel, hd_read_exact_init(&f->rx, &ends[0], f->buf, 8),
+                     hd_sleep_init(&f->t, 10)));
   HD_AWAIT(f, cx, hd_join_init(&f->j, f->h));
   HD_RETURN(f, f->sel.winner);
 }
@@ -189,14 +191,14 @@ static void body_select(void) {
 #define HEARTBEAT_MS 50
 static bool relay_fixed;
 
-HD_ASYNC_FN(session, int, hd_stream *s; uint8_t hdr[4]; uint8_t body[16]; hd_framed_reader fr;
-            struct {
-              hd_read_exact hdr;
-              hd_read_frame frame;
-              hd_sleep beat;
-              hd_select sel;
-            } w;
-            hd_read_exact body_rx; hd_write_all ack; int frames;);
+HD_ASYNC_FN(
+    session, int, hd_stream *s; uint8_t hdr[4]; uint8_t body[16]; hd_framed_reader fr; struct {
+      hd_read_exact hdr;
+      hd_read_frame frame;
+      hd_sleep beat;
+      hd_select sel;
+    } w;
+    hd_read_exact body_rx; hd_write_all ack; int frames;);
 static void session_drop(hd_future *self) {
   hd_framed_reader_free(&((session *)self)->fr);
 }
@@ -204,9 +206,13 @@ HD_ASYNC(session, f, cx, session_drop) {
   hd_framed_reader_init(&f->fr, f->s, 16);
   for (;;) {
     if (relay_fixed)
-      HD_AWAIT(f, cx, HD_SELECT(&f->w.sel, hd_read_frame_init(&f->w.frame, &f->fr), hd_sleep_init(&f->w.beat, HEARTBEAT_MS)));
+      HD_AWAIT(f, cx,
+               HD_SELECT(&f->w.sel, hd_read_frame_init(&f->w.frame, &f->fr),
+                         hd_sleep_init(&f->w.beat, HEARTBEAT_MS)));
     else
-      HD_AWAIT(f, cx, HD_SELECT(&f->w.sel, hd_read_exact_init(&f->w.hdr, f->s, f->hdr, 4), hd_sleep_init(&f->w.beat, HEARTBEAT_MS)));
+      HD_AWAIT(f, cx,
+               HD_SELECT(&f->w.sel, hd_read_exact_init(&f->w.hdr, f->s, f->hdr, 4),
+                         hd_sleep_init(&f->w.beat, HEARTBEAT_MS)));
     if (f->w.sel.winner == 1)
       continue;
     if (relay_fixed ? f->w.frame.out != 0 : f->w.hdr.out != 0)
@@ -227,14 +233,14 @@ HD_ASYNC(session, f, cx, session_drop) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(sensor, int, uint16_t port; hd_stream s; uint8_t ack[4];
-            union {
-              hd_tcp_connect conn;
-              hd_write_all wr;
-              hd_sleep pause;
-              hd_timeout tmo;
-            } c;
-            hd_read_exact rx;);
+HD_ASYNC_FN(
+    sensor, int, uint16_t port; hd_stream s; uint8_t ack[4]; union {
+      hd_tcp_connect conn;
+      hd_write_all wr;
+      hd_sleep pause;
+      hd_timeout tmo;
+    } c;
+    hd_read_exact rx;);
 HD_ASYNC(sensor, f, cx, NULL) {
   HD_AWAIT(f, cx, hd_tcp_connect_init(&f->c.conn, NULL, f->port, &f->s));
   HD_AWAIT(f, cx, hd_write_all_init(&f->c.wr, &f->s, "\0\0", 2));
@@ -246,7 +252,7 @@ HD_ASYNC(sensor, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(relay, int, hd_tcp_listener l; hd_stream conn; hd_join_handle *sens; hd_accept acc;
+HD_ASYNC_FN(relay, int, hd_tcp_listener l; hd_stream conn; hd_join_handle * sens; hd_accept acc;
             session sess; hd_join j;);
 HD_ASYNC(relay, f, cx, NULL) {
   hd_tcp_listener_bind(&f->l, NULL, 0, 16);

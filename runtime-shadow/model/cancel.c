@@ -27,8 +27,7 @@ hd_future *hd__real_read_exact_init(hd_read_exact *r, hd_stream *s, void *buf, s
 hd_future *hd__real_read_line_init(hd_read_line *r, hd_stream *s, char *buf, size_t cap);
 hd_future *hd__real_read_to_end_init(hd_read_to_end *r, hd_stream *s, size_t max);
 hd_future *hd__real_write_all_init(hd_write_all *w, hd_stream *s, const void *buf, size_t len);
-hd_future *hd__real_write_frame_init(hd_write_frame *w, hd_stream *s, const void *data,
-                                     size_t len);
+hd_future *hd__real_write_frame_init(hd_write_frame *w, hd_stream *s, const void *data, size_t len);
 hd_future *hd__real_select_init(hd_select *s, size_t n, hd_future *const children[]);
 hd_future *hd__real_timeout_init(hd_timeout *t, hd_future *inner, uint64_t ms);
 
@@ -163,16 +162,19 @@ static void lost(hd_future *f, const hd_stream *s, size_t moved, size_t total, b
   char of[32] = "";
   if (total)
     snprintf(of, sizeof of, " of %zu", total);
-  int o = read ? snprintf(msg, sizeof msg, "%s dropped after consuming %zu%s bytes from %s: "
-                                           "they are lost; dropped by %s",
+  int o = read ? snprintf(msg, sizeof msg,
+                          "%s dropped after consuming %zu%s bytes from %s: "
+                          "they are lost; dropped by %s",
                           f->vtable->name, moved, of, stream, who)
-               : snprintf(msg, sizeof msg, "%s dropped after writing %zu%s bytes to %s: the "
-                                           "peer sees half a message; dropped by %s",
+               : snprintf(msg, sizeof msg,
+                          "%s dropped after writing %zu%s bytes to %s: the "
+                          "peer sees half a message; dropped by %s",
                           f->vtable->name, moved, of, stream, who);
   if (o > 0 && (size_t)o < sizeof msg && at && at->file)
     o += snprintf(msg + o, sizeof msg - (size_t)o, " awaited at %s:%d",
                   hd__ext_short_path(at->file), at->line);
-  hd__loc loc = {at && at->vtable ? (uintptr_t)at->vtable->poll + 1 : (uintptr_t)f->vtable->poll + 1,
+  hd__loc loc = {at && at->vtable ? (uintptr_t)at->vtable->poll + 1
+                                  : (uintptr_t)f->vtable->poll + 1,
                  at ? "the dropping combinator is awaited in this function" : "the dropped future"};
   hd__report(HD__REPORT_CANCEL_DATA_LOSS, msg, &loc, 1);
 }

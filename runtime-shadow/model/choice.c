@@ -21,9 +21,9 @@
 static struct {
   bool started;
   unsigned tid[ORACLES];
-  uint32_t round;  /* latest round (1-based), 0: none yet */
-  bool open;       /* round undecided */
-  unsigned value;  /* answer of the last decided round */
+  uint32_t round; /* latest round (1-based), 0: none yet */
+  bool open;      /* round undecided */
+  unsigned value; /* answer of the last decided round */
   unsigned requester;
   hd__tset waiting; /* oracles blocked until the next round */
   hd__tset queued;  /* requesters waiting for the open round to close */

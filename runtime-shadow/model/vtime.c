@@ -24,9 +24,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "reactor.h"
 #include "ext.h"
 #include "heddle/runtime.h"
+#include "reactor.h"
 
 #define MAX_TIMERS 256
 

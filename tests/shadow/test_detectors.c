@@ -49,7 +49,7 @@ HD_ASYNC(halves, f, cx, NULL) {
 HD_ASYNC_END(f)
 
 HD_ASYNC_FN(header, int, uint8_t hdr[4]; hd_read_exact rx; hd_read r; hd_sleep beat; hd_select sel;
-            hd_join_handle *h; hd_join j;);
+            hd_join_handle * h; hd_join j;);
 HD_ASYNC(header, f, cx, NULL) {
   {
     halves w;
@@ -57,9 +57,13 @@ HD_ASYNC(header, f, cx, NULL) {
     f->h = hd_spawn(&w.hd);
   }
   if (cancel_safe)
-    HD_AWAIT(f, cx, HD_SELECT(&f->sel, hd_read_init(&f->r, &ends[0], f->hdr, 4), hd_sleep_init(&f->beat, 10)));
+    HD_AWAIT(
+        f, cx,
+        HD_SELECT(&f->sel, hd_read_init(&f->r, &ends[0], f->hdr, 4), hd_sleep_init(&f->beat, 10)));
   else
-    HD_AWAIT(f, cx, HD_SELECT(&f->sel, hd_read_exact_init(&f->rx, &ends[0], f->hdr, 4), hd_sleep_init(&f->beat, 10)));
+    HD_AWAIT(f, cx,
+             HD_SELECT(&f->sel, hd_read_exact_init(&f->rx, &ends[0], f->hdr, 4),
+                       hd_sleep_init(&f->beat, 10)));
   HD_AWAIT(f, cx, hd_join_init(&f->j, f->h));
   HD_RETURN(f, f->sel.winner);
 }
@@ -164,7 +168,7 @@ static void test_detectors_lock_held_at_suspend(void **state) {
 
 static bool use_arc;
 
-HD_ASYNC_FN(toucher, int, hd_rc *rc; hd_arc *arc;);
+HD_ASYNC_FN(toucher, int, hd_rc *rc; hd_arc * arc;);
 HD_ASYNC(toucher, f, cx, NULL) {
   if (f->rc) {
     *(int *)hd_rc_get(f->rc) += 1;
@@ -177,7 +181,7 @@ HD_ASYNC(toucher, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(sharer, int, hd_rc *rc; hd_arc *arc; hd_join_handle *h; hd_join j;);
+HD_ASYNC_FN(sharer, int, hd_rc *rc; hd_arc * arc; hd_join_handle * h; hd_join j;);
 HD_ASYNC(sharer, f, cx, NULL) {
   {
     toucher t;

@@ -72,7 +72,7 @@ HD_ASYNC(writer, f, cx, NULL) {
 HD_ASYNC_END(f)
 
 HD_ASYNC_FN(liner, int, char line[16]; uint8_t rest[4]; hd_read_line rl; hd_read_exact rx;
-            hd_read_to_end re; hd_join_handle *h; hd_join j;);
+            hd_read_to_end re; hd_join_handle * h; hd_join j;);
 HD_ASYNC(liner, f, cx, NULL) {
   {
     writer w;
@@ -136,7 +136,7 @@ HD_ASYNC(client, f, cx, NULL) {
 HD_ASYNC_END(f)
 
 HD_ASYNC_FN(server, int, hd_stream conn; hd_accept a; hd_framed_reader fr; hd_read_frame rf;
-            hd_write_all w; hd_join_handle *h; hd_join j; hd_tcp_connect refused; hd_stream s2;);
+            hd_write_all w; hd_join_handle * h; hd_join j; hd_tcp_connect refused; hd_stream s2;);
 HD_ASYNC(server, f, cx, NULL) {
   HD_SHADOW_CHECK(hd_tcp_listener_bind(&listener, NULL, 0, 4) == 0);
   {

@@ -80,7 +80,7 @@ static void test_sync_async_mutex(void **state) {
   use_lock = true;
   runs = 0;
   assert_int_equal(hd_shadow_run(&o, body_mutex, &st), 0);
-  assert_true(st.executions > 1); /* the lock's operations interleave */
+  assert_true(st.executions > 1);                 /* the lock's operations interleave */
   assert_true(runs > 0 && runs <= st.executions); /* some are cut short by the bound */
 }
 
@@ -102,7 +102,7 @@ HD_ASYNC(producer, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(consumer, int, int v; hd_mpsc_recv r; hd_join_handle *p; hd_join j;);
+HD_ASYNC_FN(consumer, int, int v; hd_mpsc_recv r; hd_join_handle * p; hd_join j;);
 HD_ASYNC(consumer, f, cx, NULL) {
   {
     producer p;
@@ -161,7 +161,7 @@ HD_ASYNC(oneshot_sender_task, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(oneshot_main, int, int v; hd_oneshot_recv r; hd_join_handle *h; hd_join j;);
+HD_ASYNC_FN(oneshot_main, int, int v; hd_oneshot_recv r; hd_join_handle * h; hd_join j;);
 HD_ASYNC(oneshot_main, f, cx, NULL) {
   {
     oneshot_sender_task s;

@@ -17,7 +17,7 @@
 
 static char order[8];
 static atomic_int norder; /* tasks on two workers append concurrently */
-static unsigned seen; /* across executions (isolate off): which orders were seen */
+static unsigned seen;     /* across executions (isolate off): which orders were seen */
 static uint64_t delay_a, delay_b;
 static unsigned workers;
 

@@ -15,14 +15,14 @@
 #define HEARTBEAT_MS 50
 #define MAX_FRAME 64
 
-HD_ASYNC_FN(session, int, hd_stream *s; uint8_t hdr[4]; uint8_t body[MAX_FRAME]; uint32_t len;
-            int frames;
-            struct {
-              hd_read_exact hdr;
-              hd_sleep beat;
-              hd_select sel;
-            } wait;
-            hd_read_exact body_rx; hd_write_all ack;);
+HD_ASYNC_FN(
+    session, int, hd_stream *s; uint8_t hdr[4]; uint8_t body[MAX_FRAME]; uint32_t len; int frames;
+    struct {
+      hd_read_exact hdr;
+      hd_sleep beat;
+      hd_select sel;
+    } wait;
+    hd_read_exact body_rx; hd_write_all ack;);
 HD_ASYNC(session, f, cx, NULL) {
   for (;;) {
     HD_AWAIT(f, cx,
@@ -46,14 +46,14 @@ HD_ASYNC(session, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(sensor, int, uint16_t port; hd_stream s; uint8_t msg[12]; uint8_t ack[4];
-            union {
-              hd_tcp_connect conn;
-              hd_write_all wr;
-              hd_sleep pause;
-              hd_timeout tmo;
-            } c;
-            hd_read_exact rx;);
+HD_ASYNC_FN(
+    sensor, int, uint16_t port; hd_stream s; uint8_t msg[12]; uint8_t ack[4]; union {
+      hd_tcp_connect conn;
+      hd_write_all wr;
+      hd_sleep pause;
+      hd_timeout tmo;
+    } c;
+    hd_read_exact rx;);
 HD_ASYNC(sensor, f, cx, NULL) {
   HD_AWAIT(f, cx, hd_tcp_connect_init(&f->c.conn, NULL, f->port, &f->s));
   if (f->c.conn.out != 0)
@@ -68,7 +68,7 @@ HD_ASYNC(sensor, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(relay_main, int, hd_tcp_listener l; hd_stream conn; hd_join_handle *sens;
+HD_ASYNC_FN(relay_main, int, hd_tcp_listener l; hd_stream conn; hd_join_handle * sens;
             hd_accept acc; session sess; hd_join j;);
 HD_ASYNC(relay_main, f, cx, NULL) {
   if (hd_tcp_listener_bind(&f->l, NULL, 0, 16) != 0)

@@ -11,13 +11,13 @@
 #define HEARTBEAT_MS 50
 #define MAX_FRAME 64
 
-HD_ASYNC_FN(session, int, hd_stream *s; hd_framed_reader fr; int frames;
-            struct {
-              hd_read_frame frame;
-              hd_sleep beat;
-              hd_select sel;
-            } wait;
-            hd_write_all ack;);
+HD_ASYNC_FN(
+    session, int, hd_stream *s; hd_framed_reader fr; int frames; struct {
+      hd_read_frame frame;
+      hd_sleep beat;
+      hd_select sel;
+    } wait;
+    hd_write_all ack;);
 static void session_drop(hd_future *self) {
   hd_framed_reader_free(&((session *)self)->fr);
 }
@@ -41,14 +41,14 @@ HD_ASYNC(session, f, cx, session_drop) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(sensor, int, uint16_t port; hd_stream s; uint8_t msg[12]; uint8_t ack[4];
-            union {
-              hd_tcp_connect conn;
-              hd_write_all wr;
-              hd_sleep pause;
-              hd_timeout tmo;
-            } c;
-            hd_read_exact rx;);
+HD_ASYNC_FN(
+    sensor, int, uint16_t port; hd_stream s; uint8_t msg[12]; uint8_t ack[4]; union {
+      hd_tcp_connect conn;
+      hd_write_all wr;
+      hd_sleep pause;
+      hd_timeout tmo;
+    } c;
+    hd_read_exact rx;);
 HD_ASYNC(sensor, f, cx, NULL) {
   HD_AWAIT(f, cx, hd_tcp_connect_init(&f->c.conn, NULL, f->port, &f->s));
   if (f->c.conn.out != 0)
@@ -63,7 +63,7 @@ HD_ASYNC(sensor, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(relay_main, int, hd_tcp_listener l; hd_stream conn; hd_join_handle *sens;
+HD_ASYNC_FN(relay_main, int, hd_tcp_listener l; hd_stream conn; hd_join_handle * sens;
             hd_accept acc; session sess; hd_join j;);
 HD_ASYNC(relay_main, f, cx, NULL) {
   if (hd_tcp_listener_bind(&f->l, NULL, 0, 16) != 0)

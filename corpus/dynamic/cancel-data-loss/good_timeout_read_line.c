@@ -17,7 +17,7 @@ HD_ASYNC(writer, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(reader, int, char line[32]; hd_read_line rl; hd_timeout t; hd_join_handle *h;
+HD_ASYNC_FN(reader, int, char line[32]; hd_read_line rl; hd_timeout t; hd_join_handle * h;
             hd_join j;);
 HD_ASYNC(reader, f, cx, NULL) {
   {
@@ -25,7 +25,8 @@ HD_ASYNC(reader, f, cx, NULL) {
     HD_ASYNC_INIT(&w, writer);
     f->h = hd_spawn(&w.hd);
   }
-  HD_AWAIT(f, cx, hd_timeout_init(&f->t, hd_read_line_init(&f->rl, &rd, f->line, sizeof f->line), 50));
+  HD_AWAIT(f, cx,
+           hd_timeout_init(&f->t, hd_read_line_init(&f->rl, &rd, f->line, sizeof f->line), 50));
   HD_AWAIT(f, cx, hd_join_init(&f->j, f->h));
   HD_SHADOW_CHECK(f->t.out == 0 && f->rl.out == 6);
   HD_RETURN(f, f->t.out);

@@ -21,7 +21,7 @@ HD_ASYNC(session, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(root, int, hd_rc *name; hd_join_handle *h; hd_join j;);
+HD_ASYNC_FN(root, int, hd_rc *name; hd_join_handle * h; hd_join j;);
 HD_ASYNC(root, f, cx, NULL) {
   f->name = hd_rc_new(sizeof(label), NULL);
   strcpy(((label *)hd_rc_get(f->name))->name, "sensor-1");

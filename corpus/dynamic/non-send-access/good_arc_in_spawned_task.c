@@ -19,7 +19,7 @@ HD_ASYNC(session, f, cx, NULL) {
 }
 HD_ASYNC_END(f)
 
-HD_ASYNC_FN(root, int, hd_arc *name; hd_join_handle *h; hd_join j;);
+HD_ASYNC_FN(root, int, hd_arc *name; hd_join_handle * h; hd_join j;);
 HD_ASYNC(root, f, cx, NULL) {
   f->name = hd_arc_new(sizeof(label), NULL);
   strcpy(((label *)hd_arc_get(f->name))->name, "sensor-1");
