@@ -75,10 +75,14 @@ static int report(const hd__check_ctx *cx, int rule, const hd__async_rule *r,
       hd__findings_add(out, rule, n->loc, r->message(cl, callee, ll, lname, fl, fname));
   if (!fd)
     return HD_ENOMEM;
+  /* the codeFlow: the call in the async function, then the chain */
+  hd__finding_step(fd, n->loc,
+                   hd__strf("'%.*s' called in async function '%.*s'", cl, callee, fl, fname));
   for (int i = 0; i < nchain; i++) {
     int len;
     const char *name = hd__async_shown(cx, chain[i].msg, &len);
     hd__finding_note(fd, chain[i].loc, hd__strf("'%.*s' called here", len, name));
+    hd__finding_step(fd, chain[i].loc, hd__strf("'%.*s' called here", len, name));
   }
   return 0;
 }
