@@ -274,6 +274,60 @@ static void test_feasibility_witness_plain(void **state) {
   assert_int_equal(verdict(src, "f"), HD__FEASIBLE);
 }
 
+/* The generic search on a hand-made CFG, with the witness it returns:
+ *   0: flag = 0 -> 1: if (c) -> 2: flag = 1 -> 4 -> 5: if (flag) -> 6 (target)
+ *                            \-> 3 ----------/              \-> 7
+ * Only the path through 2 reaches 6. */
+static void test_feasibility_witness_find_returns_path(void **state) {
+  hd__loc loc = {"t.c", 1, 1};
+  hd__function *fn = hd__function_new("f", "f", loc, false);
+  assert_non_null(fn);
+  fn->farena = hd__farena_new();
+  hd__farena *ar = fn->farena;
+  static const hd__ev evs[] = {HD__EV_BRANCH, HD__EV_NONE, HD__EV_NONE, HD__EV_NONE,
+                               HD__EV_BRANCH, HD__EV_NONE, HD__EV_NONE};
+  for (int i = 0; i < 7; i++)
+    assert_int_equal(hd__function_add_node(fn, evs[i], loc), i + 1);
+  static const int edges[][2] = {{0, 1}, {1, 2}, {1, 3}, {2, 4}, {3, 4}, {4, 5}, {5, 6}, {5, 7}};
+  for (int i = 0; i < 8; i++)
+    hd__function_add_edge(fn, edges[i][0], edges[i][1]);
+  const hd__fexpr *flag = hd__fexpr_var(ar, "flag", HD__FTYPE_INT, false);
+  hd__fsteps_push(ar, &fn->nodes[0].fx,
+                  (hd__fstep){.kind = HD__FSTEP_ASSIGN,
+                              .lv = flag,
+                              .e = hd__fexpr_const(ar, HD__FTYPE_INT, 0)});
+  hd__fsteps_push(ar, &fn->nodes[2].fx,
+                  (hd__fstep){.kind = HD__FSTEP_ASSIGN,
+                              .lv = flag,
+                              .e = hd__fexpr_const(ar, HD__FTYPE_INT, 1)});
+  fn->nodes[1].cond = hd__fexpr_var(ar, "c", HD__FTYPE_INT, false);
+  fn->nodes[5].cond = flag;
+  int node[8], start[9], to[8], pos[8];
+  bool target[8] = {false};
+  for (int q = 0, e = 0; q < 8; q++) {
+    node[q] = q;
+    start[q] = e;
+    for (int i = 0; i < fn->nodes[q].nsucc; i++, e++) {
+      to[e] = fn->nodes[q].succ[i];
+      pos[e] = i;
+    }
+    start[q + 1] = e;
+  }
+  target[6] = true;
+  hd__wgraph g = {fn, 8, node, start, to, pos, target};
+  int *path = NULL, npath = 0;
+  assert_int_equal(hd__witness_find(hd__fsolver_thread(), &g, &path, &npath), HD__FEASIBLE);
+  static const int want[] = {0, 1, 2, 4, 5, 6};
+  assert_int_equal(npath, 6);
+  for (int i = 0; i < npath; i++)
+    assert_int_equal(path[i], want[i]);
+  free(path);
+  /* node 2 no longer sets the flag: no path reaches 6 */
+  fn->nodes[2].fx.n = 0;
+  assert_int_equal(hd__witness_find(hd__fsolver_thread(), &g, NULL, NULL), HD__INFEASIBLE);
+  hd__function_free(fn);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_feasibility_witness_correlated),
@@ -285,6 +339,7 @@ int main(void) {
       cmocka_unit_test(test_feasibility_witness_ranges),
       cmocka_unit_test(test_feasibility_witness_switch),
       cmocka_unit_test(test_feasibility_witness_plain),
+      cmocka_unit_test(test_feasibility_witness_find_returns_path),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
