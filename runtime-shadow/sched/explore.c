@@ -94,6 +94,7 @@ int hd_shadow_options_from_env(hd_shadow_options *o) {
   NUM("HEDDLE_TRACE", trace, bool)
   NUM("HEDDLE_ISOLATE", isolate, bool)
   NUM("HEDDLE_HANG", hang_seconds, unsigned)
+  NUM("HEDDLE_NO_REDUCTION", no_reduction, bool)
   if ((r = env_num("HEDDLE_STACK_KB", &d)) < 0)
     return r;
   if (r)

@@ -64,7 +64,7 @@ void hd_shadow_options_default(hd_shadow_options *o);
 /* Overrides fields from HEDDLE_STRATEGY, HEDDLE_PREEMPTIONS, HEDDLE_ITERATIONS,
  * HEDDLE_SEED, HEDDLE_TIME, HEDDLE_PCT_DEPTH, HEDDLE_MAX_STEPS, HEDDLE_REPLAY,
  * HEDDLE_JSON, HEDDLE_PROGRESS, HEDDLE_TRACE, HEDDLE_ISOLATE, HEDDLE_HANG,
- * HEDDLE_STACK_KB. Returns 0, or
+ * HEDDLE_STACK_KB, HEDDLE_NO_REDUCTION. Returns 0, or
  * HD_EINVAL naming the bad variable on stderr. */
 int hd_shadow_options_from_env(hd_shadow_options *o);
 
