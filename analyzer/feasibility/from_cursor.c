@@ -563,12 +563,29 @@ static void havoc_arg(conv *c, CXCursor arg) {
   effect(c, (hd__fstep){.kind = HD__FSTEP_HAVOC_MEM});
 }
 
+/* __builtin_expect(v, k) and its variant are v (likely/unlikely macros). */
+static bool is_expect(CXCursor call) {
+  CXString s = clang_getCursorSpelling(call);
+  const char *n = clang_getCString(s);
+  bool yes = n && (strcmp(n, "__builtin_expect") == 0 ||
+                   strcmp(n, "__builtin_expect_with_probability") == 0);
+  clang_disposeString(s);
+  return yes;
+}
+
 static const hd__fexpr *call(conv *c, CXCursor e) {
   int n = clang_Cursor_getNumArguments(e);
-  for (int i = 0; i < n; i++)
-    value(c, clang_Cursor_getArgument(e, (unsigned)i));
+  const hd__fexpr *first = NULL;
+  for (int i = 0; i < n; i++) {
+    const hd__fexpr *v = value(c, clang_Cursor_getArgument(e, (unsigned)i));
+    if (i == 0)
+      first = v;
+  }
   for (int i = 0; i < n; i++)
     havoc_arg(c, clang_Cursor_getArgument(e, (unsigned)i));
+  hd__ftype t;
+  if (n >= 2 && first && is_expect(e) && scalar_type(clang_getCursorType(e), &t))
+    return hd__fexpr_cast(c->ar, first, t);
   return unknown(c, e);
 }
 

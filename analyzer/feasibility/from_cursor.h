@@ -12,7 +12,8 @@
  * constant index, unary and binary operators (C types from clang: widths
  * from clang_Type_getSizeOf, signedness from the canonical type kind,
  * implicit conversions from the implicit-cast nodes), explicit casts, `?:`,
- * comma, assignments, compound assignments and ++/--.
+ * comma, assignments, compound assignments and ++/--, and
+ * __builtin_expect(v, k) as v (likely/unlikely macros).
  *
  * Canonical lvalue text: `f->state` for both `f->state` and `(*f).state`,
  * `s.n`, `*p` for both `*p` and `p[0]`, `a[3]`; parentheses and casts of

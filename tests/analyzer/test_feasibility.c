@@ -1,6 +1,7 @@
 /* Path feasibility: C integer semantics in Z3, versioned variables, havocs,
  * the error handler and the deterministic resource limit. Expressions are
  * built by hand here; test_feasibility_cursor.c builds them from C. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -482,6 +483,40 @@ static void test_feasibility_stats(void **state) {
   hd__fsolver_free(s);
 }
 
+/* One solver per thread: two threads get two solvers, and their counters
+ * survive the threads in hd__fstats_total. */
+static void *thread_query(void *arg) {
+  hd__fsolver *s = hd__fsolver_thread();
+  if (!s || hd__fsolver_thread() != s)
+    return NULL;
+  hd__farena *ar = hd__farena_new();
+  const hd__fexpr *c = hd__fexpr_var(ar, "c", I32, false);
+  hd__fstep steps[2] = {{.kind = HD__FSTEP_COND, .taken = true, .e = c},
+                        {.kind = HD__FSTEP_COND, .taken = false, .e = c}};
+  hd__fverdict v = hd__fsolver_check(s, steps, 2);
+  hd__farena_free(ar);
+  *(hd__fsolver **)arg = s;
+  return v == HD__INFEASIBLE ? arg : NULL;
+}
+
+static void test_feasibility_solver_per_thread(void **state) {
+  hd__fstats before;
+  hd__fstats_total(&before);
+  pthread_t th[2];
+  hd__fsolver *seen[2] = {NULL, NULL};
+  void *ok[2];
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(pthread_create(&th[i], NULL, thread_query, &seen[i]), 0);
+  for (int i = 0; i < 2; i++) {
+    assert_int_equal(pthread_join(th[i], &ok[i]), 0);
+    assert_non_null(ok[i]);
+  }
+  hd__fstats after;
+  hd__fstats_total(&after);
+  assert_int_equal(after.infeasible, before.infeasible + 2);
+  assert_int_equal(after.queries, before.queries + 2);
+}
+
 /* Printing, used in messages and debugging. */
 static void test_feasibility_format(void **state) {
   char buf[128];
@@ -512,6 +547,7 @@ int main(void) {
       cmocka_unit_test(test_feasibility_error_handler),
       cmocka_unit_test(test_feasibility_rlimit_unknown),
       cmocka_unit_test(test_feasibility_stats),
+      cmocka_unit_test(test_feasibility_solver_per_thread),
       cmocka_unit_test(test_feasibility_format),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

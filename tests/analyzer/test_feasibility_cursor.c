@@ -255,6 +255,7 @@ static const char values_src[] =
     "  h(x) == x;\n"
     "  d > 0.5;\n"
     "  x << fr->n;\n"
+    "  __builtin_expect(!!(x > 3), 0);\n"
     "}\n";
 
 static void test_feasibility_cursor_values(void **state) {
@@ -272,10 +273,11 @@ static void test_feasibility_cursor_values(void **state) {
       "(?0 == x)",
       "?", /* some unknown: floating point is not modelled */
       "(x << (u32)(i32)fr->n)",
+      "(i64)!!(x > 3)",
   };
   parse(values_src);
   kids k = stmts("f");
-  assert_int_equal(k.n, 13);
+  assert_int_equal(k.n, 14);
   for (int i = 0; i < k.n; i++) {
     char buf[256];
     hd__fsteps fx = {0};
