@@ -558,8 +558,8 @@ static void access_var(builder *b, int cur, CXCursor var, hd__loc loc, hd__acc_k
   if (!id)
     return;
   enum CXTypeKind t = clang_getCanonicalType(clang_getCursorType(var)).kind;
-  if (kind == HD__ACC_READ && (t == CXType_ConstantArray || t == CXType_IncompleteArray ||
-                               t == CXType_VariableArray))
+  if (kind == HD__ACC_READ &&
+      (t == CXType_ConstantArray || t == CXType_IncompleteArray || t == CXType_VariableArray))
     kind = HD__ACC_ADDR; /* an array read decays to its address */
   hd__node *n = &b->fn->nodes[cur];
   if (grow((void **)&n->acc, &n->capacc, n->nacc, sizeof *n->acc))
@@ -682,6 +682,20 @@ static const hd__api_fn *try_call(builder *b, CXCursor e) {
     return NULL;
   const callee_info *ci = call_target(b, e);
   return ci && lock_role(ci->api) && ci->api->role == HD__ROLE_LOCK_TRY ? ci->api : NULL;
+}
+
+/* A blocking acquire whose result a condition tests (`if
+ * (pthread_mutex_lock(&m) != 0) return -1;`): like a try, it holds the
+ * lock only on its success branch. */
+static const hd__api_fn *tested_lock_call(builder *b, CXCursor e) {
+  const hd__api_fn *api = try_call(b, e);
+  if (api)
+    return api;
+  e = hd__cursor_strip(e);
+  if (clang_getCursorKind(e) != CXCursor_CallExpr)
+    return NULL;
+  const callee_info *ci = call_target(b, e);
+  return ci && lock_role(ci->api) && ci->api->role == HD__ROLE_LOCK_ACQUIRE ? ci->api : NULL;
 }
 
 /* `v = trylock(...)`: evaluates the call and remembers v for a later test. */
@@ -912,7 +926,7 @@ static bool try_test(builder *b, CXCursor e, int *cur, const hd__api_fn **api, i
                      hd__loc *loc) {
   e = hd__cursor_strip(e);
   enum CXCursorKind k = clang_getCursorKind(e);
-  if (k == CXCursor_CallExpr && (*api = try_call(b, e))) {
+  if (k == CXCursor_CallExpr && (*api = tested_lock_call(b, e))) {
     *cur = eval_children(b, e, *cur);
     *lock = lock_arg(b, e, *api);
     *loc = loc_of(b, e);
@@ -1222,9 +1236,8 @@ static bool is_resume_switch(builder *b, CXCursor s, CXCursor c) {
 static int case_edge(builder *b, switch_ctx *sw, const CXCursor *cs, hd__loc loc, int to) {
   int a = node(b, HD__EV_NONE, loc, sw->dispatch);
   hd__function_add_edge(b->fn, a, to);
-  const hd__fexpr *c = cs && a >= 0 && b->fn->farena
-                           ? hd__fcase_cond(b->fn->farena, sw->value, *cs)
-                           : NULL;
+  const hd__fexpr *c =
+      cs && a >= 0 && b->fn->farena ? hd__fcase_cond(b->fn->farena, sw->value, *cs) : NULL;
   if (c) {
     hd__fsteps_push(b->fn->farena, &b->fn->nodes[a].fx,
                     (hd__fstep){.kind = HD__FSTEP_COND, .taken = true, .e = c});

@@ -229,6 +229,24 @@ static void test_lock_flow_trylock_forms(void **state) {
                3, 13, 17, 0);
 }
 
+static void test_lock_flow_checked_lock_result(void **state) {
+  expect_lines("static int safe_op(void) {\n"
+               "  if (pthread_mutex_lock(&m) != 0)\n"
+               "    return -1;\n" /* failed: not held */
+               "  pthread_mutex_unlock(&m);\n"
+               "  return 0;\n"
+               "}\n"
+               "void f(void) {\n"
+               "  safe_op();\n"
+               "  suspend();\n"
+               "  if (pthread_mutex_lock(&n))\n"
+               "    return;\n"
+               "  suspend();\n" /* 12 */
+               "  pthread_mutex_unlock(&n);\n"
+               "}\n",
+               12, 0);
+}
+
 static void test_lock_flow_expressions(void **state) {
   expect_lines("int f(int x) {\n"
                "  int y = x ? (pthread_mutex_lock(&m), 1) : 0;\n"
@@ -405,6 +423,7 @@ int main(void) {
       cmocka_unit_test(test_lock_flow_switch_fallthrough),
       cmocka_unit_test(test_lock_flow_loops),
       cmocka_unit_test(test_lock_flow_trylock_forms),
+      cmocka_unit_test(test_lock_flow_checked_lock_result),
       cmocka_unit_test(test_lock_flow_expressions),
       cmocka_unit_test(test_lock_flow_noreturn),
       cmocka_unit_test(test_lock_flow_annotated_locks),
