@@ -85,7 +85,7 @@ const hd__fexpr *hd__fexpr_const(hd__farena *ar, hd__ftype t, uint64_t value) {
   return e;
 }
 
-const hd__fexpr *hd__fexpr_var(hd__farena *ar, const char *name, hd__ftype t, bool mem) {
+const hd__fexpr *hd__fexpr_var(hd__farena *ar, const char *name, hd__ftype t, hd__fmem mem) {
   const char *copy = hd__farena_strdup(ar, name);
   hd__fexpr *e = copy ? make(ar, HD__FOP_VAR, t) : NULL;
   if (e) {

@@ -30,9 +30,11 @@
  *   HAVOC_PTS  everything reached through pointer value lv (`lv->x`,
  *              `*lv`, `lv[k]`) becomes unknown, lv itself does not (a call
  *              got lv, a pointer to non-const);
- *   HAVOC_MEM  every VAR with `mem` set (globals, anything read through a
- *              pointer) becomes unknown: a write through a pointer the
- *              converter cannot name;
+ *   HAVOC_MEM  every VAR in memory (`mem` not LOCAL: globals, anything
+ *              read through a pointer) becomes unknown: a write through a
+ *              pointer the converter cannot name;
+ *   HAVOC_SHARED  every VAR other tasks may change while this one is
+ *              suspended (`mem` SHARED): the task awaited;
  *   COND       the branch condition `e` was found true (`taken`) or false.
  *
  * Ownership: an hd__farena owns every node, string and step list made in
@@ -84,10 +86,16 @@ typedef enum hd__fop {
   HD__FOP_ITE,
 } hd__fop;
 
+/* Where a VAR lives, for the havocs: a local (or parameter, or a member
+ * of one); an object reached through one pointer, such as an async
+ * frame's own field `f->x`; a global, or an object reached through two or
+ * more pointers (`f->m->x`), which other tasks may share. */
+typedef enum hd__fmem { HD__FMEM_LOCAL, HD__FMEM_OWNED, HD__FMEM_SHARED } hd__fmem;
+
 typedef struct hd__fexpr {
   hd__fop op;
   hd__ftype type;            /* of the result */
-  bool mem;                  /* VAR: reachable by other code (see HAVOC_MEM) */
+  hd__fmem mem;              /* VAR: where it lives (see HAVOC_MEM, HAVOC_SHARED) */
   uint32_t id;               /* UNKNOWN: distinct per leaf within an arena */
   uint64_t value;            /* CONST: the bits, above `width` zero */
   const char *name;          /* VAR: canonical lvalue text, arena-owned */
@@ -101,6 +109,7 @@ typedef enum hd__fstep_kind {
   HD__FSTEP_HAVOC,
   HD__FSTEP_HAVOC_PTS,
   HD__FSTEP_HAVOC_MEM,
+  HD__FSTEP_HAVOC_SHARED,
   HD__FSTEP_COND,
 } hd__fstep_kind;
 
@@ -128,7 +137,7 @@ const char *hd__farena_strdup(hd__farena *ar, const char *s);
  * memory or when an operand is NULL (so a chain of calls needs one check
  * at the end). */
 const hd__fexpr *hd__fexpr_const(hd__farena *ar, hd__ftype t, uint64_t value);
-const hd__fexpr *hd__fexpr_var(hd__farena *ar, const char *name, hd__ftype t, bool mem);
+const hd__fexpr *hd__fexpr_var(hd__farena *ar, const char *name, hd__ftype t, hd__fmem mem);
 const hd__fexpr *hd__fexpr_unknown(hd__farena *ar, hd__ftype t);
 /* C conversion of e to t; e itself when it already has type t. */
 const hd__fexpr *hd__fexpr_cast(hd__farena *ar, const hd__fexpr *e, hd__ftype t);

@@ -155,9 +155,15 @@ static void postfix_base(text *t, size_t start) {
   add(t, ")");
 }
 
-static void lvalue(CXCursor e, text *t, bool *mem);
+/* What the lvalue text went through: pointer hops and a global root. */
+typedef struct where {
+  int hops;
+  bool global;
+} where;
 
-static void decl_ref(CXCursor e, text *t, bool *mem) {
+static void lvalue(CXCursor e, text *t, where *mem);
+
+static void decl_ref(CXCursor e, text *t, where *mem) {
   CXCursor d = clang_getCursorReferenced(e);
   enum CXCursorKind k = clang_getCursorKind(d);
   if (k != CXCursor_VarDecl && k != CXCursor_ParmDecl) {
@@ -165,13 +171,13 @@ static void decl_ref(CXCursor e, text *t, bool *mem) {
     return;
   }
   if (k == CXCursor_VarDecl && clang_Cursor_hasVarDeclGlobalStorage(d))
-    *mem = true;
+    mem->global = true;
   CXString s = clang_getCursorSpelling(d);
   add(t, clang_getCString(s));
   clang_disposeString(s);
 }
 
-static void member(CXCursor e, text *t, bool *mem) {
+static void member(CXCursor e, text *t, where *mem) {
   kids k = children(e);
   CXString s = clang_getCursorSpelling(e);
   const char *name = clang_getCString(s);
@@ -195,12 +201,12 @@ static void member(CXCursor e, text *t, bool *mem) {
       add(t, arrow ? "->" : ".");
       add(t, name);
     }
-    *mem |= arrow;
+    mem->hops += arrow;
   }
   clang_disposeString(s);
 }
 
-static void subscript(CXCursor e, text *t, bool *mem) {
+static void subscript(CXCursor e, text *t, where *mem) {
   kids k = children(e);
   uint64_t idx;
   if (k.n != 2 || !const_int(k.v[1], &idx)) {
@@ -208,7 +214,7 @@ static void subscript(CXCursor e, text *t, bool *mem) {
     return;
   }
   CXCursor base = strip(k.v[0]);
-  *mem |= !is_array_object(base);
+  mem->hops += !is_array_object(base);
   size_t start = t->len;
   if (idx == 0) { /* p[0] is *p */
     add(t, "*");
@@ -222,7 +228,7 @@ static void subscript(CXCursor e, text *t, bool *mem) {
   add(t, num);
 }
 
-static void lvalue(CXCursor e, text *t, bool *mem) {
+static void lvalue(CXCursor e, text *t, where *mem) {
   if (!t->ok)
     return;
   e = strip(e);
@@ -240,7 +246,7 @@ static void lvalue(CXCursor e, text *t, bool *mem) {
     if (clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_Deref) {
       kids k = children(e);
       if (k.n == 1) {
-        *mem = true;
+        mem->hops++;
         add(t, "*");
         lvalue(k.v[0], t, mem);
         return;
@@ -253,13 +259,14 @@ static void lvalue(CXCursor e, text *t, bool *mem) {
   t->ok = false;
 }
 
-bool hd__flvalue_text(CXCursor e, char *buf, size_t size, bool *mem) {
+bool hd__flvalue_text(CXCursor e, char *buf, size_t size, hd__fmem *mem) {
   if (size == 0)
     return false;
   buf[0] = '\0';
   text t = {buf, size, 0, true};
-  *mem = false;
-  lvalue(e, &t, mem);
+  where w = {0, false};
+  lvalue(e, &t, &w);
+  *mem = w.global || w.hops >= 2 ? HD__FMEM_SHARED : w.hops ? HD__FMEM_OWNED : HD__FMEM_LOCAL;
   return t.ok && t.len > 0;
 }
 
@@ -311,7 +318,7 @@ static const hd__fexpr *opaque(conv *c, CXCursor e) {
 /* A VAR for lvalue e, or NULL when it cannot be named or is not a scalar. */
 static const hd__fexpr *var_of(conv *c, CXCursor e) {
   char buf[LV_MAX];
-  bool mem;
+  hd__fmem mem;
   hd__ftype t;
   if (!scalar_type(clang_getCursorType(e), &t) || !hd__flvalue_text(e, buf, sizeof buf, &mem))
     return NULL;
@@ -322,7 +329,7 @@ static const hd__fexpr *var_of(conv *c, CXCursor e) {
  * the whole array or what a named pointer points to, else all memory. */
 static void havoc_target(conv *c, CXCursor e) {
   char buf[LV_MAX];
-  bool mem;
+  hd__fmem mem;
   e = strip(e);
   if (hd__flvalue_text(e, buf, sizeof buf, &mem)) {
     effect(c, (hd__fstep){.kind = HD__FSTEP_HAVOC,
@@ -540,7 +547,7 @@ static void havoc_arg(conv *c, CXCursor arg) {
   if (const_int(s, &k))
     return; /* NULL */
   char buf[LV_MAX];
-  bool mem;
+  hd__fmem mem;
   enum CXCursorKind kind = clang_getCursorKind(s);
   if (kind == CXCursor_UnaryOperator &&
       clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf) {
@@ -715,7 +722,7 @@ int hd__fsteps_from_decl(hd__farena *ar, CXCursor var, hd__fsteps *fx) {
   const char *name = clang_getCString(s);
   hd__ftype t;
   bool scalar = scalar_type(clang_getCursorType(var), &t);
-  const hd__fexpr *lv = hd__fexpr_var(ar, name, scalar ? t : HD__FTYPE_INT, false);
+  const hd__fexpr *lv = hd__fexpr_var(ar, name, scalar ? t : HD__FTYPE_INT, HD__FMEM_LOCAL);
   clang_disposeString(s);
   CXCursor init = clang_Cursor_getVarDeclInitializer(var);
   const hd__fexpr *v = NULL;

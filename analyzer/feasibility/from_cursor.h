@@ -61,8 +61,9 @@ int hd__fsteps_from_decl(hd__farena *ar, CXCursor var, hd__fsteps *fx);
 const hd__fexpr *hd__fcase_cond(hd__farena *ar, const hd__fexpr *value, CXCursor cs);
 
 /* The canonical lvalue text of e (see above) in buf, or false when e is not
- * an lvalue it can name or buf is too small. *mem is set when the object
- * can be reached by other code (a global, anything behind a pointer). */
-bool hd__flvalue_text(CXCursor e, char *buf, size_t size, bool *mem);
+ * an lvalue it can name or buf is too small. *mem says where the object
+ * lives: LOCAL, OWNED (one pointer away), SHARED (a global, or two or more
+ * pointers away). */
+bool hd__flvalue_text(CXCursor e, char *buf, size_t size, hd__fmem *mem);
 
 #endif

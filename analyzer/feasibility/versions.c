@@ -43,7 +43,9 @@ static bool touches(const hd__fstep *st, const hd__fexpr *var) {
   if (st->kind == HD__FSTEP_COND)
     return false;
   if (st->kind == HD__FSTEP_HAVOC_MEM)
-    return var->mem;
+    return var->mem != HD__FMEM_LOCAL;
+  if (st->kind == HD__FSTEP_HAVOC_SHARED)
+    return var->mem == HD__FMEM_SHARED;
   if (!st->lv)
     return true; /* a write to an unnamed object: assume the worst */
   if (st->kind == HD__FSTEP_HAVOC_PTS)

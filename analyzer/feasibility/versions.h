@@ -6,7 +6,8 @@
  *   ASSIGN lv, HAVOC lv  lv itself and everything under or behind it
  *                        (`lv.x`, `lv->y`, `lv[2]`, `*lv`, `(*lv).x`);
  *   HAVOC_PTS p          what p points to (`p->x`, `p[2]`, `*p`), not p;
- *   HAVOC_MEM            every variable marked `mem`.
+ *   HAVOC_MEM            every variable in memory (`mem` not LOCAL);
+ *   HAVOC_SHARED         every variable other tasks may share (`mem` SHARED).
  * Shared by the Z3 encoding and the concrete guess, which must agree. */
 #ifndef HEDDLE_ANALYZER_FEASIBILITY_VERSIONS_H
 #define HEDDLE_ANALYZER_FEASIBILITY_VERSIONS_H

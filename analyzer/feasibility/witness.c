@@ -91,6 +91,10 @@ static void dfs(search *S, int q) {
   const hd__node *nd = &g->fn->nodes[g->node[q]];
   int mark = S->path.n;
   S->depth[q]++;
+  if (nd->ev == HD__EV_AWAIT) { /* while the task is suspended, others run */
+    hd__fstep suspended = {.kind = HD__FSTEP_HAVOC_SHARED};
+    hd__fpath_steps(&S->path, &suspended, 1);
+  }
   hd__fpath_steps(&S->path, nd->fx.v, nd->fx.n);
   bool branch = nd->ev == HD__EV_BRANCH && nd->cond && nd->nsucc == 2;
   for (int e = g->start[q]; e < g->start[q + 1] && !S->found && !S->halt; e++) {

@@ -22,7 +22,10 @@
  * The path of a state graph is replayed on the IR: for each state, the
  * value effects of its node (hd__node.fx), then, when the node is a BRANCH
  * with a condition, the condition with the edge taken (hd__node.cond,
- * succ[0] is the true edge).
+ * succ[0] is the true edge). An AWAIT node first havocs what other tasks
+ * may change while this one is suspended (HAVOC_SHARED: globals and
+ * objects two or more pointers away; the frame's own fields and locals
+ * keep their values).
  *
  * Counting: each refuted path or prefix counts as a dropped witness; each
  * search counts one finding, removed when the answer is INFEASIBLE (see

@@ -50,9 +50,16 @@ static int teardown(void **state) {
 
 /* ---- shorthands ---------------------------------------------------------- */
 
+/* A variable; where it lives follows its pointer hops, as the converter
+ * would decide. */
 static const hd__fexpr *var(const char *name, hd__ftype t) {
-  bool mem = strstr(name, "->") != NULL || name[0] == '*';
-  return hd__fexpr_var(fx.ar, name, t, mem);
+  int hops = name[0] == '*';
+  for (const char *p = name; (p = strstr(p, "->")); p += 2)
+    hops++;
+  return hd__fexpr_var(fx.ar, name, t,
+                       hops >= 2 ? HD__FMEM_SHARED
+                       : hops    ? HD__FMEM_OWNED
+                                 : HD__FMEM_LOCAL);
 }
 static const hd__fexpr *k(hd__ftype t, long long v) {
   return hd__fexpr_const(fx.ar, t, (uint64_t)v);
@@ -279,7 +286,7 @@ static void test_feasibility_havoc_reach(void **state) {
   cond(shared, false);
   assert_int_equal(check(), HD__FEASIBLE);
 
-  const hd__fexpr *local = hd__fexpr_var(fx.ar, "flag", HD__FTYPE_BOOL, false);
+  const hd__fexpr *local = hd__fexpr_var(fx.ar, "flag", HD__FTYPE_BOOL, HD__FMEM_LOCAL);
   start();
   cond(local, true);
   cond(sync, true);
@@ -490,7 +497,7 @@ static void *thread_query(void *arg) {
   if (!s || hd__fsolver_thread() != s)
     return NULL;
   hd__farena *ar = hd__farena_new();
-  const hd__fexpr *c = hd__fexpr_var(ar, "c", I32, false);
+  const hd__fexpr *c = hd__fexpr_var(ar, "c", I32, HD__FMEM_LOCAL);
   hd__fstep steps[2] = {{.kind = HD__FSTEP_COND, .taken = true, .e = c},
                         {.kind = HD__FSTEP_COND, .taken = false, .e = c}};
   hd__fverdict v = hd__fsolver_check(s, steps, 2);

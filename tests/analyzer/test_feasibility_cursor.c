@@ -210,28 +210,29 @@ static const char lvalues_src[] =
     "}\n";
 
 static void test_feasibility_cursor_lvalue_text(void **state) {
-  static const struct {
+  const hd__fmem L = HD__FMEM_LOCAL, O = HD__FMEM_OWNED, S = HD__FMEM_SHARED;
+  const struct {
     const char *text;
-    bool mem;
+    hd__fmem mem;
   } want[] = {
-      {"f->state", true}, {"f->state", true},   {"v.in.n", false}, {"f->pin->n", true},
-      {"*p", true},       {"*p", true},         {"p[3]", true},    {"a[2]", true},
-      {"(*pp)[1]", true}, {"**pp", true},       {"g", true},       {"f->in.arr[1]", true},
-      {"f->state", true}, {"*v.in.arr", false}, {"**pp", true},    {"**pp", true},
+      {"f->state", O}, {"f->state", O},  {"v.in.n", L}, {"f->pin->n", S},
+      {"*p", O},       {"*p", O},        {"p[3]", O},   {"a[2]", O},
+      {"(*pp)[1]", S}, {"**pp", S},      {"g", S},      {"f->in.arr[1]", O},
+      {"f->state", O}, {"*v.in.arr", L}, {"**pp", S},   {"**pp", S},
   };
   parse(lvalues_src);
   kids k = stmts("f");
   assert_int_equal(k.n, 16);
   for (int i = 0; i < k.n; i++) {
     char buf[128];
-    bool mem;
+    hd__fmem mem;
     bool ok = hd__flvalue_text(k.v[i], buf, sizeof buf, &mem);
     assert_true(ok);
     assert_string_equal(buf, want[i].text);
     assert_int_equal(mem, want[i].mem);
   }
   char tiny[4];
-  bool mem;
+  hd__fmem mem;
   assert_false(hd__flvalue_text(k.v[0], tiny, sizeof tiny, &mem));
   done();
 }

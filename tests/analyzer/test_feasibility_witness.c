@@ -27,7 +27,8 @@
   "void suspend(void);\n"                                                                          \
   "void reset(void *);\n"                                                                          \
   "extern pthread_mutex_t m;\n"                                                                    \
-  "struct st { pthread_mutex_t mu; bool on; int n; int state; char buf[16]; };\n"
+  "struct st { pthread_mutex_t mu; bool on; int n; int state; char buf[16]; };\n"                  \
+  "struct holder { struct st *st; bool on; };\n"
 
 static const char *pack_text = "pack: unit\n"
                                "functions:\n"
@@ -264,6 +265,28 @@ static void test_feasibility_witness_switch(void **state) {
   assert_int_equal(verdict(fallthrough, "f"), HD__FEASIBLE); /* state 1 falls into case 2 */
 }
 
+/* While the task is suspended other tasks run: shared objects (two
+ * pointers away, or globals) may change across an await, the frame's own
+ * fields (one pointer away) and locals may not. */
+static void test_feasibility_witness_await_havocs_shared(void **state) {
+  static const char shared[] = "void f(struct holder *h) {\n"
+                               "  bool was = h->st->on;\n"
+                               "  suspend();\n"
+                               "  if (h->st->on && !was) pthread_mutex_lock(&m);\n"
+                               "  suspend();\n"
+                               "  pthread_mutex_unlock(&m);\n"
+                               "}\n";
+  static const char owned[] = "void f(struct holder *h) {\n"
+                              "  bool was = h->on;\n"
+                              "  suspend();\n"
+                              "  if (h->on && !was) pthread_mutex_lock(&m);\n"
+                              "  suspend();\n"
+                              "  pthread_mutex_unlock(&m);\n"
+                              "}\n";
+  assert_int_equal(verdict(shared, "f"), HD__FEASIBLE);
+  assert_int_equal(verdict(owned, "f"), HD__INFEASIBLE);
+}
+
 /* No condition at all: feasible without asking Z3. */
 static void test_feasibility_witness_plain(void **state) {
   static const char src[] = "void f(void) {\n"
@@ -291,7 +314,7 @@ static void test_feasibility_witness_find_returns_path(void **state) {
   static const int edges[][2] = {{0, 1}, {1, 2}, {1, 3}, {2, 4}, {3, 4}, {4, 5}, {5, 6}, {5, 7}};
   for (int i = 0; i < 8; i++)
     hd__function_add_edge(fn, edges[i][0], edges[i][1]);
-  const hd__fexpr *flag = hd__fexpr_var(ar, "flag", HD__FTYPE_INT, false);
+  const hd__fexpr *flag = hd__fexpr_var(ar, "flag", HD__FTYPE_INT, HD__FMEM_LOCAL);
   hd__fsteps_push(ar, &fn->nodes[0].fx,
                   (hd__fstep){.kind = HD__FSTEP_ASSIGN,
                               .lv = flag,
@@ -300,7 +323,7 @@ static void test_feasibility_witness_find_returns_path(void **state) {
                   (hd__fstep){.kind = HD__FSTEP_ASSIGN,
                               .lv = flag,
                               .e = hd__fexpr_const(ar, HD__FTYPE_INT, 1)});
-  fn->nodes[1].cond = hd__fexpr_var(ar, "c", HD__FTYPE_INT, false);
+  fn->nodes[1].cond = hd__fexpr_var(ar, "c", HD__FTYPE_INT, HD__FMEM_LOCAL);
   fn->nodes[5].cond = flag;
   int node[8], start[9], to[8], pos[8];
   bool target[8] = {false};
@@ -338,6 +361,7 @@ int main(void) {
       cmocka_unit_test(test_feasibility_witness_scoped_lock),
       cmocka_unit_test(test_feasibility_witness_ranges),
       cmocka_unit_test(test_feasibility_witness_switch),
+      cmocka_unit_test(test_feasibility_witness_await_havocs_shared),
       cmocka_unit_test(test_feasibility_witness_plain),
       cmocka_unit_test(test_feasibility_witness_find_returns_path),
   };
