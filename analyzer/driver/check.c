@@ -101,13 +101,14 @@ static int load_commands(hd__compdb *db, const hd__options *o) {
     }
     return 0;
   }
-  char *path = hd__compdb_find(o->compdb);
+  char *path = hd__compdb_find(o->compdb, o->nfiles > 0 ? o->files[0] : NULL);
   if (!path) {
     if (o->compdb)
       fprintf(stderr, "heddle check: error: no compile_commands.json in '%s'\n", o->compdb);
     else
-      fprintf(stderr, "heddle check: error: no compile_commands.json found in the current "
-                      "directory or its parents; use -p BUILD_DIR or FILE... -- ARGS\n");
+      fprintf(stderr, "heddle check: error: no compile_commands.json found in the source's or "
+                      "the current directory or their parents; use -p BUILD_DIR or FILE... -- "
+                      "ARGS\n");
     return -1;
   }
   int rc = hd__compdb_load(db, path);

@@ -41,7 +41,33 @@ static bool is_file(const char *p) {
   return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-char *hd__compdb_find(const char *dir) {
+/* compile_commands.json in dir or its build/, then in each parent. */
+static char *search_up(const char *start) {
+  char dir[PATH_MAX];
+  if (!realpath(start, dir))
+    return NULL;
+  for (;;) {
+    static const char *const names[] = {"compile_commands.json", "build/compile_commands.json"};
+    for (int i = 0; i < 2; i++) {
+      char *p = join_path(dir, names[i]);
+      if (p && is_file(p))
+        return p;
+      free(p);
+    }
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+      return NULL;
+    if (slash == dir) {
+      if (dir[1] == '\0')
+        return NULL;
+      dir[1] = '\0'; /* the root itself, last */
+    } else {
+      *slash = '\0';
+    }
+  }
+}
+
+char *hd__compdb_find(const char *dir, const char *first_file) {
   if (dir) {
     if (is_file(dir))
       return strdup(dir);
@@ -51,22 +77,24 @@ char *hd__compdb_find(const char *dir) {
     free(p);
     return NULL;
   }
-  char cwd[PATH_MAX];
-  if (!getcwd(cwd, sizeof cwd))
-    return NULL;
-  for (;;) {
-    static const char *const names[] = {"compile_commands.json", "build/compile_commands.json"};
-    for (int i = 0; i < 2; i++) {
-      char *p = join_path(cwd, names[i]);
-      if (p && is_file(p))
-        return p;
-      free(p);
+  if (first_file) { /* as clang-tidy does: from the source file's directory */
+    char *copy = strdup(first_file);
+    if (copy) {
+      char *slash = strrchr(copy, '/');
+      const char *start = ".";
+      if (slash == copy) {
+        start = "/";
+      } else if (slash) {
+        *slash = '\0';
+        start = copy;
+      }
+      char *found = search_up(start);
+      free(copy);
+      if (found)
+        return found;
     }
-    char *slash = strrchr(cwd, '/');
-    if (!slash || slash == cwd)
-      return NULL;
-    *slash = '\0';
   }
+  return search_up(".");
 }
 
 /* ---- normalisation ----------------------------------------------------- */

@@ -24,9 +24,10 @@ typedef struct hd__compdb {
 } hd__compdb;
 
 /* Finds compile_commands.json: in dir (a directory or the file itself)
- * when given, else in the current directory and its parents (also in their
- * build/ subdirectory). Returns a malloc'd path or NULL. */
-char *hd__compdb_find(const char *dir);
+ * when given; else in first_file's directory (when given) and its parents,
+ * then in the current directory and its parents, looking in each
+ * directory's build/ too. Returns a malloc'd path or NULL. */
+char *hd__compdb_find(const char *dir, const char *first_file);
 /* Loads a database; on error prints "path: error: ..." and returns a
  * negative HD_E* code. */
 int hd__compdb_load(hd__compdb *db, const char *path);

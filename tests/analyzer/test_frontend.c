@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -96,7 +97,7 @@ static void test_frontend_compdb_command_and_arguments(void **state) {
   assert_int_equal(hd__compdb_filter(&db, only, 1), 0);
   assert_int_equal(db.n, 1);
   assert_string_equal(db.cmds[0].file, b);
-  char *find = hd__compdb_find(path);
+  char *find = hd__compdb_find(path, NULL);
   assert_string_equal(find, path);
   free(find);
   hd__compdb_free(&db);
@@ -108,6 +109,40 @@ static void test_frontend_compdb_command_and_arguments(void **state) {
   free(b);
   free(json);
   free(path);
+}
+
+static void test_frontend_compdb_found_from_source_dir(void **state) {
+  char dir[] = "/tmp/heddle-unit-treeXXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char *build = NULL, *src = NULL, *db = NULL, *file = NULL;
+  assert_true(asprintf(&build, "%s/build", dir) > 0);
+  assert_true(asprintf(&src, "%s/src/deep", dir) > 0);
+  assert_true(asprintf(&db, "%s/compile_commands.json", build) > 0);
+  assert_true(asprintf(&file, "%s/a.c", src) > 0);
+  assert_int_equal(mkdir(build, 0700), 0);
+  char *mid = NULL;
+  assert_true(asprintf(&mid, "%s/src", dir) > 0);
+  assert_int_equal(mkdir(mid, 0700), 0);
+  assert_int_equal(mkdir(src, 0700), 0);
+  fclose(fopen(db, "w"));
+  fclose(fopen(file, "w"));
+  char *found = hd__compdb_find(NULL, file);
+  char real[4096];
+  assert_non_null(realpath(db, real));
+  assert_non_null(found);
+  assert_string_equal(found, real);
+  free(found);
+  remove(file);
+  remove(db);
+  rmdir(src);
+  rmdir(mid);
+  rmdir(build);
+  rmdir(dir);
+  free(build);
+  free(src);
+  free(db);
+  free(file);
+  free(mid);
 }
 
 static void test_frontend_compdb_bad_json(void **state) {
@@ -195,6 +230,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_frontend_normalise_gcc_command),
       cmocka_unit_test(test_frontend_compdb_command_and_arguments),
+      cmocka_unit_test(test_frontend_compdb_found_from_source_dir),
       cmocka_unit_test(test_frontend_compdb_bad_json),
       cmocka_unit_test(test_frontend_pack_lookup_and_override),
       cmocka_unit_test(test_frontend_pack_errors),
