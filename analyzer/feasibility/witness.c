@@ -7,6 +7,8 @@
 
 /* A state is entered at most this often on one path. */
 #define VISITS 2
+/* Paths longer than this are cut (the search recurses once per state). */
+#define MAX_DEPTH 4096
 
 typedef struct search {
   hd__fsolver *s;
@@ -101,7 +103,7 @@ static void dfs(search *S, int q) {
     int to = g->to[e];
     if (!S->useful[to])
       continue;
-    if (S->depth[to] >= VISITS) {
+    if (S->depth[to] >= VISITS || S->nstack >= MAX_DEPTH) {
       S->unsure = true;
       continue;
     }

@@ -12,8 +12,8 @@
  *     (each branch taken adds its condition and asks about the prefix), so
  *     correlated branches cut the search early;
  *   - a state is entered at most twice per path (loops get one more pass
- *     than the exploration needs); at most HD__WITNESS_BUDGET paths and
- *     prefixes are decided per search.
+ *     than the exploration needs), a path is at most 4096 states long; at
+ *     most HD__WITNESS_BUDGET paths and prefixes are decided per search.
  * The answer is INFEASIBLE only when the search was exhaustive: every path
  * was refuted and none was cut by the bounds, the budget or a Z3 UNKNOWN.
  * Anything else keeps the finding; FEASIBLE comes with the path found, so
