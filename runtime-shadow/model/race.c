@@ -125,11 +125,15 @@ static void check(uintptr_t granule, uintptr_t at, uint8_t mask, bool write, boo
     memset(c->r, 0, sizeof c->r);
     return;
   }
-  /* Keep one read per thread; when full, replace the oldest-clocked one. */
+  /* A read replaces this thread's earlier read of the same bytes (or fewer):
+   * any write racing with the earlier one races with the later one. Reads
+   * of other bytes keep their own (older) epoch: merging them under the
+   * newer clock would make a write ordered after the older read look
+   * concurrent. When full, replace the oldest-clocked one. */
   unsigned slot = 0;
   for (unsigned i = 0; i < READS; i++) {
-    if (c->r[i].clk && c->r[i].tid == me && c->r[i].atomic == atomic) {
-      now.mask |= c->r[i].mask;
+    if (c->r[i].clk && c->r[i].tid == me && c->r[i].atomic == atomic &&
+        (now.mask & c->r[i].mask) == c->r[i].mask) {
       slot = i;
       break;
     }

@@ -268,6 +268,49 @@ static void test_detectors_task_leak(void **state) {
   assert_int_equal(hd_shadow_run(&o, body_spawner, &st), 0);
 }
 
+/* ---- no false race between one thread's reads of neighbouring bytes ----
+ * (model/race.c used to merge a thread's reads of one granule under the
+ * newest clock: a write ordered after the older read looked concurrent) */
+
+static struct {
+  _Alignas(8) int a; /* read under the lock, written under the lock */
+  int b;             /* read without it, never written concurrently */
+} pair_;
+static pthread_mutex_t pair_lock;
+
+static void *pair_reader(void *arg) {
+  pthread_mutex_lock(&pair_lock);
+  int x = pair_.a;
+  pthread_mutex_unlock(&pair_lock);
+  int y = pair_.b;
+  return (void *)(intptr_t)(x + y);
+}
+
+static void *pair_writer(void *arg) {
+  pthread_mutex_lock(&pair_lock);
+  pair_.a = 1;
+  pthread_mutex_unlock(&pair_lock);
+  return NULL;
+}
+
+static void body_pair(void) {
+  pthread_mutex_init(&pair_lock, NULL);
+  pair_.a = pair_.b = 0;
+  pthread_t r, w;
+  pthread_create(&r, NULL, pair_reader, NULL);
+  pthread_create(&w, NULL, pair_writer, NULL);
+  pthread_join(r, NULL);
+  pthread_join(w, NULL);
+}
+
+static void test_detectors_no_race_on_neighbour_bytes(void **state) {
+  hd_shadow_options o = options();
+  o.preemptions = -1;
+  hd_shadow_stats st;
+  assert_int_equal(hd_shadow_run(&o, body_pair, &st), 0);
+  assert_true(st.executions > 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_detectors_cancel_data_loss_in_select),
@@ -275,6 +318,7 @@ int main(void) {
       cmocka_unit_test(test_detectors_lock_held_at_suspend),
       cmocka_unit_test(test_detectors_non_send_access),
       cmocka_unit_test(test_detectors_task_leak),
+      cmocka_unit_test(test_detectors_no_race_on_neighbour_bytes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
