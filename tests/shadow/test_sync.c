@@ -17,10 +17,8 @@
 
 static unsigned workers;
 static hd_mutex amutex;
-/* guarded by amutex; alone in its 8-byte granule (see the report: the race
- * detector merges one thread's reads of neighbouring bytes into one epoch) */
-static _Alignas(8) int shared;
-static _Alignas(8) bool use_lock;
+static int shared; /* guarded by amutex */
+static bool use_lock;
 
 /* Read, yield with the async mutex held, write back: safe under the lock. */
 HD_ASYNC_FN(locked_adder, int, hd_mutex_guard g; hd_mutex_lock l; hd_yield y; int v;);
