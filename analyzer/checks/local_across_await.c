@@ -13,27 +13,21 @@
  * value may live elsewhere. The argument of HD_AWAIT is evaluated before
  * the await node, so reading a local there is a read before the await.
  *
- * Path feasibility (feasibility/feasible.h): a depth-first search for a
- * path from the entry to a target whose branch conditions Z3 accepts,
- * abandoning a prefix as soon as its conditions contradict, entering a
- * state at most twice per path, within a query budget. The finding is
- * dropped only when that search was exhaustive and refuted every path;
- * otherwise it is reported on the feasible witness found, or on the
- * shortest one. One finding per local: the first read on the witness,
+ * Path feasibility (feasibility/witness.h): the states and edges walked
+ * are the graph hd__witness_find searches for a path from the entry to a
+ * target whose branch conditions Z3 accepts. The finding is dropped only
+ * when that search was exhaustive and refuted every path; otherwise it is
+ * reported on the feasible witness found, or on the shortest one. One
+ * finding per local: the first read on the witness path,
  * with the write and the await as notes. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "checks/registry.h"
-#include "feasibility/feasible.h"
+#include "feasibility/witness.h"
 #include "heddle/error.h"
 
 enum { UNWRITTEN, FRESH, STALE, NSTATES };
-
-/* Z3 queries per local before the search gives up (keeps the finding). */
-#define BUDGET 512
-/* A state is entered at most this often on one path. */
-#define VISITS 2
 
 typedef struct graph {
   const hd__function *fn;
@@ -44,19 +38,7 @@ typedef struct graph {
   int *parent;    /* breadth-first parent, -1 at the entry */
   int *read;      /* the access that reads it stale, or -1 */
   int *seen;      /* state index per (node, in), or -1 */
-  bool *useful;   /* a target is reachable from the state */
-  unsigned char *depth;
 } graph;
-
-typedef struct search {
-  graph *g;
-  hd__fsolver *s;
-  hd__fpath path;
-  int *stack, nstack; /* the states of the current path */
-  int queries;
-  unsigned long dropped;
-  bool found, unsure, halt;
-} search;
 
 /* An await that leaves the function (stackless: the locals are lost). */
 static bool loses_locals(const hd__node *n) {
@@ -94,8 +76,6 @@ static void graph_free(graph *g) {
   free(g->parent);
   free(g->read);
   free(g->seen);
-  free(g->useful);
-  free(g->depth);
 }
 
 /* Every (node, state) pair reachable from the entry; returns the number of
@@ -109,10 +89,7 @@ static int graph_build(graph *g) {
   g->parent = malloc(sizeof *g->parent * cap);
   g->read = malloc(sizeof *g->read * cap);
   g->seen = malloc(sizeof *g->seen * cap);
-  g->useful = calloc(cap, sizeof *g->useful);
-  g->depth = calloc(cap, sizeof *g->depth);
-  if (!g->node || !g->in || !g->out || !g->parent || !g->read || !g->seen || !g->useful ||
-      !g->depth)
+  if (!g->node || !g->in || !g->out || !g->parent || !g->read || !g->seen)
     return HD_ENOMEM;
   for (size_t i = 0; i < cap; i++)
     g->seen[i] = -1;
@@ -141,77 +118,6 @@ static int graph_build(graph *g) {
 
 static int next_state(const graph *g, int q, int i) {
   return g->seen[g->fn->nodes[g->node[q]].succ[i] * NSTATES + g->out[q]];
-}
-
-/* Marks the states from which a target is reachable (to a fixed point:
- * the graph has at most three states per node). */
-static void mark_useful(graph *g) {
-  for (int q = 0; q < g->n; q++)
-    g->useful[q] = g->read[q] >= 0;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (int q = g->n - 1; q >= 0; q--) {
-      if (g->useful[q])
-        continue;
-      const hd__node *nd = &g->fn->nodes[g->node[q]];
-      for (int i = 0; i < nd->nsucc && !g->useful[q]; i++)
-        g->useful[q] = g->useful[next_state(g, q, i)];
-      changed |= g->useful[q];
-    }
-  }
-}
-
-static bool feasible_so_far(search *S) {
-  hd__fverdict v = HD__FUNKNOWN;
-  if (S->queries++ < BUDGET)
-    v = hd__fpath_check(S->s, &S->path);
-  if (v == HD__FUNKNOWN) {
-    S->unsure = S->halt = true;
-    return false;
-  }
-  if (v == HD__INFEASIBLE)
-    S->dropped++;
-  return v == HD__FEASIBLE;
-}
-
-static void dfs(search *S, int q) {
-  graph *g = S->g;
-  S->stack[S->nstack++] = q;
-  if (g->read[q] >= 0) {
-    S->found = feasible_so_far(S);
-    if (S->found)
-      return; /* the stack is the witness */
-    S->nstack--;
-    return;
-  }
-  const hd__node *nd = &g->fn->nodes[g->node[q]];
-  int mark = S->path.n;
-  g->depth[q]++;
-  hd__fpath_steps(&S->path, nd->fx.v, nd->fx.n);
-  bool branch = nd->ev == HD__EV_BRANCH && nd->cond && nd->nsucc == 2;
-  for (int i = 0; i < nd->nsucc && !S->found && !S->halt; i++) {
-    int to = next_state(g, q, i);
-    if (to < 0 || !g->useful[to])
-      continue;
-    if (g->depth[to] >= VISITS) {
-      S->unsure = true;
-      continue;
-    }
-    int before = S->path.n;
-    if (branch) {
-      hd__fpath_cond(&S->path, nd->cond, i == 0);
-      if (!feasible_so_far(S)) {
-        S->path.n = before;
-        continue;
-      }
-    }
-    dfs(S, to);
-    S->path.n = before;
-  }
-  S->path.n = mark;
-  g->depth[q]--;
-  if (!S->found)
-    S->nstack--;
 }
 
 /* Reports the read at the end of witness path[0..len) (state indices). */
@@ -277,31 +183,50 @@ static int report_shortest(int rule, const graph *g, hd__findings *out) {
   return rc;
 }
 
+/* The feasibility search over g's states and edges (witness.h). */
+static hd__fverdict search(hd__fsolver *z3, const graph *g, int **path, int *npath) {
+  int edges = 0;
+  for (int q = 0; q < g->n; q++)
+    edges += g->fn->nodes[g->node[q]].nsucc;
+  int *start = malloc(sizeof *start * ((size_t)g->n + 1));
+  int *to = malloc(sizeof *to * ((size_t)edges + 1));
+  int *pos = malloc(sizeof *pos * ((size_t)edges + 1));
+  bool *target = malloc(sizeof *target * ((size_t)g->n + 1));
+  hd__fverdict v = HD__FUNKNOWN;
+  if (start && to && pos && target) {
+    int e = 0;
+    for (int q = 0; q < g->n; q++) {
+      start[q] = e;
+      target[q] = g->read[q] >= 0;
+      for (int i = 0; i < g->fn->nodes[g->node[q]].nsucc; i++) {
+        to[e] = next_state(g, q, i);
+        pos[e++] = i;
+      }
+    }
+    start[g->n] = e;
+    hd__wgraph wg = {g->fn, g->n, g->node, start, to, pos, target};
+    v = hd__witness_find(z3, &wg, path, npath);
+  }
+  free(start);
+  free(to);
+  free(pos);
+  free(target);
+  return v;
+}
+
 static int check_var(int rule, const hd__function *fn, const char *var, hd__findings *out) {
   graph g = {.fn = fn, .var = var};
   int targets = graph_build(&g);
   int rc = targets < 0 ? targets : 0;
-  hd__fsolver *z3 = targets > 0 ? hd__fsolver_thread() : NULL;
-  if (targets > 0 && !z3)
-    rc = report_shortest(rule, &g, out);
-  if (targets > 0 && z3) {
-    mark_useful(&g);
-    search S = {.g = &g, .s = z3};
-    hd__fpath_init(&S.path);
-    S.stack = malloc(sizeof *S.stack * ((size_t)g.n * VISITS + 1));
-    if (!S.stack) {
-      rc = HD_ENOMEM;
-    } else {
-      dfs(&S, 0);
-      bool removed = !S.found && !S.unsure && !S.path.oom;
-      hd__fsolver_note_finding(z3, removed, S.dropped);
-      if (S.found)
-        rc = report(rule, &g, S.stack, S.nstack, out);
-      else if (!removed)
-        rc = report_shortest(rule, &g, out);
-    }
-    free(S.stack);
-    hd__fpath_free(&S.path);
+  if (targets > 0) {
+    hd__fsolver *z3 = hd__fsolver_thread();
+    int *path = NULL, npath = 0;
+    hd__fverdict v = z3 ? search(z3, &g, &path, &npath) : HD__FUNKNOWN;
+    if (v == HD__FEASIBLE && path && npath > 0)
+      rc = report(rule, &g, path, npath, out);
+    else if (v != HD__INFEASIBLE)
+      rc = report_shortest(rule, &g, out);
+    free(path);
   }
   graph_free(&g);
   return rc;
