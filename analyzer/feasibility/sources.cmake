@@ -16,4 +16,4 @@ heddle_target_warnings(heddle_feasibility)
 target_link_libraries(heddle_analyzer PUBLIC heddle_feasibility)
 # The witness search reads the IR and the lock exploration: it is part of
 # the analyzer proper.
-target_sources(heddle_analyzer PRIVATE feasibility/witness.c)
+target_sources(heddle_analyzer PRIVATE feasibility/witness.c feasibility/relevance.c)

@@ -39,7 +39,7 @@ static bool through(const char *p, const char *n) {
   }
 }
 
-static bool touches(const hd__fstep *st, const hd__fexpr *var) {
+bool hd__fstep_touches(const hd__fstep *st, const hd__fexpr *var) {
   if (st->kind == HD__FSTEP_COND)
     return false;
   if (st->kind == HD__FSTEP_HAVOC_MEM)
@@ -55,7 +55,7 @@ static bool touches(const hd__fstep *st, const hd__fexpr *var) {
 
 int hd__fversion(const hd__fstep *steps, const hd__fexpr *var, int at) {
   for (int k = at - 1; k >= 0; k--)
-    if (touches(&steps[k], var))
+    if (hd__fstep_touches(&steps[k], var))
       return k + 1;
   return 0;
 }

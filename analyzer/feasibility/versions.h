@@ -14,6 +14,8 @@
 
 #include "feasibility/expr.h"
 
+/* Does step st start a new version of VAR node var? */
+bool hd__fstep_touches(const hd__fstep *st, const hd__fexpr *var);
 /* The version of VAR node var that step `at` reads. */
 int hd__fversion(const hd__fstep *steps, const hd__fexpr *var, int at);
 /* The ASSIGN step that made version `ver` of var (same text, same type),

@@ -4,11 +4,23 @@
 #include <stdlib.h>
 
 #include "feasibility/feasible.h"
+#include "feasibility/relevance.h"
 
 /* A state is entered at most this often on one path. */
 #define VISITS 2
 /* Paths longer than this are cut (the search recurses once per state). */
 #define MAX_DEPTH 4096
+/* States entered per search before it gives up (paths without conditions
+ * cost no query, so the query budget alone does not bound the walk). */
+#define MAX_ENTRIES 100000
+
+/* A state whose continuations were all refuted after a prefix whose
+ * relevant steps were key[0..n) (feasibility/relevance.h). */
+typedef struct refuted {
+  int next; /* the state's next entry, or -1 */
+  int n;
+  hd__fstep *key;
+} refuted;
 
 typedef struct search {
   hd__fsolver *s;
@@ -17,8 +29,12 @@ typedef struct search {
   unsigned char *depth; /* times the state is on the current path */
   int *stack, nstack;   /* the states of the current path */
   hd__fpath path;
-  int queries;
+  int queries, entries;
   unsigned long dropped;
+  hd__frelevance *rel; /* NULL: no merging */
+  int *memo_head;      /* per state: its first refuted entry, or -1 */
+  refuted *memo;
+  int nmemo, capmemo;
   bool found;  /* a feasible path: the stack holds it */
   bool unsure; /* some path was cut (bounds): no proof */
   bool halt;   /* budget spent or Z3 gave up: stop now */
@@ -81,8 +97,44 @@ static bool feasible_so_far(search *S) {
   return v == HD__FEASIBLE;
 }
 
+static bool same_steps(const hd__fstep *a, const hd__fstep *b, int n) {
+  for (int i = 0; i < n; i++)
+    if (a[i].kind != b[i].kind || a[i].taken != b[i].taken || a[i].lv != b[i].lv ||
+        a[i].e != b[i].e)
+      return false;
+  return true;
+}
+
+static bool was_refuted(const search *S, int q, const hd__fstep *key, int n) {
+  for (int m = S->memo_head[q]; m >= 0; m = S->memo[m].next)
+    if (S->memo[m].n == n && same_steps(S->memo[m].key, key, n))
+      return true;
+  return false;
+}
+
+/* Remembers that q's continuations were refuted after `key` (taken over);
+ * frees key when it cannot. */
+static void remember(search *S, int q, hd__fstep *key, int n) {
+  if (S->nmemo == S->capmemo) {
+    int cap = S->capmemo ? S->capmemo * 2 : 64;
+    refuted *grown = realloc(S->memo, sizeof *grown * (size_t)cap);
+    if (!grown) {
+      free(key);
+      return;
+    }
+    S->memo = grown;
+    S->capmemo = cap;
+  }
+  S->memo[S->nmemo] = (refuted){S->memo_head[q], n, key};
+  S->memo_head[q] = S->nmemo++;
+}
+
 static void dfs(search *S, int q) {
   const hd__wgraph *g = S->g;
+  if (++S->entries > MAX_ENTRIES) {
+    S->unsure = S->halt = true;
+    return;
+  }
   S->stack[S->nstack++] = q;
   if (g->target[q]) {
     S->found = feasible_so_far(S);
@@ -90,6 +142,16 @@ static void dfs(search *S, int q) {
       S->nstack--;
     return; /* past the target, every path extends this refuted one */
   }
+  hd__fstep *key = NULL;
+  int nkey = 0;
+  bool keyed = S->rel && hd__frelevance_key(S->rel, q, S->path.v, S->path.n, &key, &nkey) == 0;
+  if (keyed && was_refuted(S, q, key, nkey)) {
+    free(key);
+    S->nstack--;
+    return;
+  }
+  bool unsure_before = S->unsure;
+  S->unsure = false;
   const hd__node *nd = &g->fn->nodes[g->node[q]];
   int mark = S->path.n;
   S->depth[q]++;
@@ -122,6 +184,13 @@ static void dfs(search *S, int q) {
   S->depth[q]--;
   if (!S->found)
     S->nstack--;
+  /* every continuation refuted, none cut: the same relevant prefix later
+   * would get the same answer */
+  if (keyed && !S->unsure && !S->found && !S->halt)
+    remember(S, q, key, nkey);
+  else
+    free(key);
+  S->unsure |= unsure_before;
 }
 
 hd__fverdict hd__witness_find(hd__fsolver *s, const hd__wgraph *g, int **path, int *npath) {
@@ -134,8 +203,12 @@ hd__fverdict hd__witness_find(hd__fsolver *s, const hd__wgraph *g, int **path, i
   S.depth = calloc((size_t)g->n, sizeof *S.depth);
   /* a path enters each state at most VISITS times */
   S.stack = malloc(sizeof *S.stack * (size_t)g->n * VISITS + sizeof *S.stack);
-  if (!S.useful || !S.depth || !S.stack || mark_useful(&S) < 0)
+  S.memo_head = malloc(sizeof *S.memo_head * (size_t)g->n);
+  if (!S.useful || !S.depth || !S.stack || !S.memo_head || mark_useful(&S) < 0)
     goto done;
+  for (int q = 0; q < g->n; q++)
+    S.memo_head[q] = -1;
+  S.rel = hd__frelevance_new(g); /* NULL (out of memory): search without merging */
   if (S.useful[0])
     dfs(&S, 0);
   if (S.found)
@@ -148,6 +221,11 @@ hd__fverdict hd__witness_find(hd__fsolver *s, const hd__wgraph *g, int **path, i
     S.stack = NULL;
   }
 done:
+  for (int m = 0; m < S.nmemo; m++)
+    free(S.memo[m].key);
+  free(S.memo);
+  free(S.memo_head);
+  hd__frelevance_free(S.rel);
   hd__fpath_free(&S.path);
   free(S.useful);
   free(S.depth);

@@ -287,6 +287,42 @@ static void test_feasibility_witness_await_havocs_shared(void **state) {
   assert_int_equal(verdict(owned, "f"), HD__INFEASIBLE);
 }
 
+/* Unrelated branches between the correlated ones: 2^12 paths, but the
+ * search merges prefixes that differ only in what the rest never reads;
+ * branches whose effects are read later are not merged. */
+static void test_feasibility_witness_many_branches(void **state) {
+  static const char unrelated[] =
+      "struct many { pthread_mutex_t mu; bool on; int a[12]; int n; };\n"
+      "void f(struct many *s) {\n"
+      "  if (s->on) pthread_mutex_lock(&s->mu);\n"
+      "  if (s->a[0]) s->n++;\n"
+      "  if (s->a[1]) s->n++;\n"
+      "  if (s->a[2]) s->n++;\n"
+      "  if (s->a[3]) s->n++;\n"
+      "  if (s->a[4]) s->n++;\n"
+      "  if (s->a[5]) s->n++;\n"
+      "  if (s->a[6]) s->n++;\n"
+      "  if (s->a[7]) s->n++;\n"
+      "  if (s->a[8]) s->n++;\n"
+      "  if (s->a[9]) s->n++;\n"
+      "  if (s->a[10]) s->n++;\n"
+      "  if (s->a[11]) s->n++;\n"
+      "  if (s->on) pthread_mutex_unlock(&s->mu);\n"
+      "  suspend();\n"
+      "}\n";
+  static const char counted[] = "void f(struct st *s, int *a) {\n"
+                                "  int k = 0;\n"
+                                "  pthread_mutex_lock(&m);\n"
+                                "  if (a[0]) k++;\n"
+                                "  if (a[1]) k++;\n"
+                                "  if (a[2]) k++;\n"
+                                "  if (k != 3) pthread_mutex_unlock(&m);\n"
+                                "  suspend();\n"
+                                "}\n";
+  assert_int_equal(verdict(unrelated, "f"), HD__INFEASIBLE);
+  assert_int_equal(verdict(counted, "f"), HD__FEASIBLE); /* all three taken */
+}
+
 /* No condition at all: feasible without asking Z3. */
 static void test_feasibility_witness_plain(void **state) {
   static const char src[] = "void f(void) {\n"
@@ -362,6 +398,7 @@ int main(void) {
       cmocka_unit_test(test_feasibility_witness_ranges),
       cmocka_unit_test(test_feasibility_witness_switch),
       cmocka_unit_test(test_feasibility_witness_await_havocs_shared),
+      cmocka_unit_test(test_feasibility_witness_many_branches),
       cmocka_unit_test(test_feasibility_witness_plain),
       cmocka_unit_test(test_feasibility_witness_find_returns_path),
   };
