@@ -131,6 +131,8 @@ typedef struct builder {
   CXCursor ctor_arg;      /* argument 1 of the constructor being built */
   CXCursor sink_call;     /* a value being stored in a plain local ... */
   const char *sink_local; /* ... that local ("@v") */
+  CXType future_type;     /* what the await marker's argument 1 points to */
+  int future_known;       /* 0: not looked up yet, 1: found, -1: none */
 } builder;
 
 static const char *intern_file(builder *b, CXFile file) {
@@ -415,13 +417,37 @@ static enum CXVisitorResult first_field(CXCursor c, CXClientData d) {
   return CXVisit_Break;
 }
 
-/* A future constructor: pack role future, or `R *T_init(T *x, ...)` where
- * R is the type of T's first member (hd_sleep_init returns &x->hd). */
-static bool is_ctor(CXCursor call, const hd__api_fn *api) {
+/* Finds the await marker's declaration (a pack entry by name with role
+ * await): its argument 1 points to the runtime's future type. */
+static enum CXChildVisitResult find_marker(CXCursor c, CXCursor parent, CXClientData d) {
+  builder *b = d;
+  if (clang_getCursorKind(c) != CXCursor_FunctionDecl || clang_Cursor_getNumArguments(c) < 1)
+    return CXChildVisit_Continue;
+  char *name = spelling(c);
+  const hd__api_fn *api = name ? hd__model_lookup(b->model, name) : NULL;
+  free(name);
+  CXType t = clang_getCanonicalType(clang_getCursorType(clang_Cursor_getArgument(c, 0)));
+  if (!api || api->role != HD__ROLE_AWAIT || t.kind != CXType_Pointer)
+    return CXChildVisit_Continue;
+  b->future_type = clang_getCanonicalType(clang_getPointeeType(t));
+  b->future_known = 1;
+  return CXChildVisit_Break;
+}
+
+/* A future constructor: pack role future, or `F *T_init(T *x, ...)` where
+ * F, the runtime's future type (what the await marker takes), is the type
+ * of T's first member (hd_sleep_init returns &x->hd). */
+static bool is_ctor(builder *b, CXCursor call, const hd__api_fn *api) {
   if (clang_Cursor_getNumArguments(call) < 1)
     return false;
   if (api && api->role == HD__ROLE_FUTURE)
     return true;
+  if (!b->future_known) {
+    b->future_known = -1;
+    clang_visitChildren(clang_getTranslationUnitCursor(b->tu), find_marker, b);
+  }
+  if (b->future_known < 0)
+    return false;
   CXType ret = clang_getCanonicalType(clang_getCursorType(call));
   CXType arg = clang_getCanonicalType(clang_getCursorType(clang_Cursor_getArgument(call, 0)));
   if (ret.kind != CXType_Pointer || arg.kind != CXType_Pointer)
@@ -431,7 +457,7 @@ static bool is_ctor(CXCursor call, const hd__api_fn *api) {
     return false;
   CXType first = {.kind = CXType_Invalid};
   clang_Type_visitFields(rec, first_field, &first);
-  return first.kind != CXType_Invalid &&
+  return first.kind != CXType_Invalid && clang_equalTypes(first, b->future_type) &&
          clang_equalTypes(first, clang_getCanonicalType(clang_getPointeeType(ret)));
 }
 
@@ -610,7 +636,7 @@ static void mark_ctor(builder *b, int n, CXCursor call) {
 
 static int call(builder *b, CXCursor e, int cur) {
   const callee_info *ci = call_target(b, e);
-  bool ctor = ci && is_ctor(e, ci->api);
+  bool ctor = ci && is_ctor(b, e, ci->api);
   CXCursor saved_arg = b->ctor_arg;
   if (ctor)
     b->ctor_arg = hd__cursor_strip(clang_Cursor_getArgument(e, 0));

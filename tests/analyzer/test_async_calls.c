@@ -43,13 +43,18 @@
   "void use_sleepers(sleeper *v, int n);\n"                                                        \
   "void take(int *p);\n"                                                                           \
   "#define DECLARE_TMP int tmp = cond()\n"                                                         \
-  "void await_point(void);\n"
-#define PRELUDE_LINES 17
+  "void await_point(void);\n"                                                                      \
+  "void fut_await(fut *f);\n"                                                                      \
+  "typedef struct node { int v; } node;\n"                                                         \
+  "typedef struct list { node head; } list;\n"                                                     \
+  "node *list_init(list *l);\n"
+#define PRELUDE_LINES 21
 
 static const char *pack_text = "pack: unit\n"
                                "functions:\n"
                                "  - {name: suspend, role: suspending}\n"
-                               "  - {name: await_point, role: await}\n";
+                               "  - {name: await_point, role: await}\n"
+                               "  - {name: fut_await, role: await}\n";
 
 static hd__model *load_model(void) {
   hd__model *m = hd__model_new();
@@ -252,6 +257,8 @@ static void test_async_calls_future_discarded_forms(void **state) {
                "  (void)sleeper_init(&b, 1);\n"  /* 5 */
                "  sleeper_init(&c, 1), x = 1;\n" /* 6 */
                "  use(sleeper_init(&d, x));\n"   /* a use of its result */
+               "  list l;\n"
+               "  list_init(&l);\n" /* node is not the future type: no constructor */
                "}\n",
                4, 5, 6, 0);
 }
