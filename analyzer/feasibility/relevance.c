@@ -218,7 +218,7 @@ void hd__frelevance_free(hd__frelevance *r) {
   free(r);
 }
 
-/* Does havoc step st touch a variable of `rel`? */
+/* Does step st start a new version of a variable of `rel`? */
 static bool havoc_touches(const hd__frelevance *r, const hd__fstep *st, const uint64_t *rel) {
   for (int id = 0; id < r->nvars; id++)
     if (has(rel, id) && hd__fstep_touches(st, r->var[id]))
@@ -252,6 +252,8 @@ int hd__frelevance_key(hd__frelevance *r, int q, const hd__fstep *prefix, int n,
         step_vars(r, st, push_id);
         for (int j = 0; j < r->nids && !in[i]; j++)
           in[i] = r->ids[j] < 0 || has(rel, r->ids[j]); /* unseen text: keep it */
+        /* an assignment to `f->m` also starts new versions of `f->m->x` */
+        in[i] = in[i] || (st->kind == HD__FSTEP_ASSIGN && havoc_touches(r, st, rel));
         for (int j = 0; in[i] && j < r->nids; j++)
           if (r->ids[j] >= 0 && !has(rel, r->ids[j])) {
             put(rel, r->ids[j]);

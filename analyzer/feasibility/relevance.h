@@ -2,18 +2,19 @@
  *
  * The witness search (feasibility/witness.h) extends feasible prefixes.
  * When it reaches state q again with a different prefix, the paths from q
- * only need exploring again if the difference can matter. Split the prefix
- * into the steps connected to what q's future mentions (the variables in
- * the conditions and effects of every node reachable from q, closed over
- * the prefix steps that share a variable with them, plus the havocs that
- * touch one) and the rest. The rest shares no variable with anything
- * else and is satisfiable (the whole prefix is), so the feasibility of
- * prefix + suffix depends only on the connected steps, in their order.
- * Two prefixes with the same connected steps (the same step objects, in
- * the same order) therefore have the same feasible continuations from q:
- * that sequence is the key under which the search remembers a state whose
- * continuations were all refuted. (KLEE's constraint independence, used
- * for merging instead of slicing.)
+ * only need exploring again if the difference can matter. What q's future
+ * needs is computed backwards over the state graph: the variables its
+ * conditions read, and what assignments to needed variables read. The
+ * prefix then splits into the steps connected to those variables (sharing
+ * a variable with them or with another connected step, or starting a new
+ * version of one: havocs, assignments to a containing object) and the
+ * rest. The rest shares no variable with anything the future constrains
+ * and is satisfiable (the whole prefix is), so the feasibility of prefix +
+ * suffix depends only on the connected steps, in their order. Two prefixes
+ * with the same connected steps (the same step objects, in the same order)
+ * therefore have the same feasible continuations from q: that sequence is
+ * the key under which the search remembers a state whose continuations
+ * were all refuted. (KLEE's constraint independence, used for merging.)
  */
 #ifndef HEDDLE_ANALYZER_FEASIBILITY_RELEVANCE_H
 #define HEDDLE_ANALYZER_FEASIBILITY_RELEVANCE_H
