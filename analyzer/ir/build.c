@@ -109,6 +109,7 @@ typedef struct builder {
   hd__function *fn;
   hd__lockid_ctx lctx;
   int brk, cont;
+  int brk_depth, cont_depth; /* cleanups in scope where brk / cont lead */
   switch_ctx *sw;
   label *labels;
   int nlabels, caplabels;
@@ -1187,6 +1188,8 @@ static int loop_stmt(builder *b, CXCursor s, int cur, enum CXCursorKind kind) {
   kids k = children(s);
   hd__loc loc = loc_of(b, s);
   int saved_brk = b->brk, saved_cont = b->cont;
+  int saved_brk_depth = b->brk_depth, saved_cont_depth = b->cont_depth;
+  b->brk_depth = b->cont_depth = b->ncleanups;
   int out = node(b, HD__EV_NONE, loc, -1);
   int result = -1;
   if (k.n == 0)
@@ -1230,6 +1233,8 @@ static int loop_stmt(builder *b, CXCursor s, int cur, enum CXCursorKind kind) {
 done:
   b->brk = saved_brk;
   b->cont = saved_cont;
+  b->brk_depth = saved_brk_depth;
+  b->cont_depth = saved_cont_depth;
   free(k.v);
   return result;
 }
@@ -1282,7 +1287,8 @@ static int switch_stmt(builder *b, CXCursor s, int cur) {
   hd__loc loc = loc_of(b, s);
   switch_ctx sw = {-1, is_resume_switch(b, s, k.v[0]), false, NULL, {0}, -1};
   switch_ctx *saved_sw = b->sw;
-  int saved_brk = b->brk;
+  int saved_brk = b->brk, saved_brk_depth = b->brk_depth;
+  b->brk_depth = b->ncleanups;
   int out = node(b, HD__EV_NONE, loc, -1);
   int body_in;
   if (sw.resume) {
@@ -1302,6 +1308,7 @@ static int switch_stmt(builder *b, CXCursor s, int cur) {
     b->fn->nodes[sw.to_default].fx = sw.not_cases;
   b->sw = saved_sw;
   b->brk = saved_brk;
+  b->brk_depth = saved_brk_depth;
   free(k.v);
   return out;
 }
@@ -1541,11 +1548,11 @@ static int stmt(builder *b, CXCursor s, int cur) {
   case CXCursor_IndirectGotoStmt:
     hd__function_add_edge(b->fn, eval_children(b, s, cur), b->fn->exit);
     return -1;
-  case CXCursor_BreakStmt:
-    hd__function_add_edge(b->fn, cur, b->brk);
+  case CXCursor_BreakStmt: /* leaving scopes runs their cleanups */
+    hd__function_add_edge(b->fn, run_cleanups(b, cur, b->brk_depth, loc_of(b, s)), b->brk);
     return -1;
   case CXCursor_ContinueStmt:
-    hd__function_add_edge(b->fn, cur, b->cont);
+    hd__function_add_edge(b->fn, run_cleanups(b, cur, b->cont_depth, loc_of(b, s)), b->cont);
     return -1;
   case CXCursor_ReturnStmt: {
     cur = eval_children(b, s, cur);
@@ -1588,6 +1595,7 @@ static void reset_body_state(builder *b) {
   b->ncleanups = 0;
   b->lctx.naliases = 0;
   b->brk = b->cont = -1;
+  b->brk_depth = b->cont_depth = 0;
   b->sw = NULL;
 }
 

@@ -390,6 +390,15 @@ static void test_lock_flow_cleanup_attribute(void **state) {
                "    suspend();\n" /* 8: inside the guard's scope */
                "  }\n"
                "  suspend();\n" /* released when the block ended */
+               "  for (int i = 0; i < x; i++) {\n"
+               "    pthread_mutex_t *h __attribute__((cleanup(unlock_ptr))) = &n;\n"
+               "    pthread_mutex_lock(h);\n"
+               "    if (i == 3)\n"
+               "      break;\n" /* runs the cleanup */
+               "    if (i == 4)\n"
+               "      continue;\n" /* so does this */
+               "  }\n"
+               "  suspend();\n"
                "}\n",
                8, 0);
 }
