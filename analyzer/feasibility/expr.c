@@ -21,7 +21,9 @@ struct hd__farena {
   uint32_t next_unknown;
 };
 
-enum { CHUNK_BYTES = 16384 };
+/* Chunks start small (most functions need little: one arena per function)
+ * and double up to CHUNK_MAX. */
+enum { CHUNK_FIRST = 1024, CHUNK_MAX = 65536 };
 
 hd__farena *hd__farena_new(void) {
   return calloc(1, sizeof(hd__farena));
@@ -42,7 +44,11 @@ static void *arena_alloc(hd__farena *ar, size_t n) {
   n = (n + align - 1) / align * align;
   chunk *c = ar->head;
   if (!c || c->size - c->used < n) {
-    size_t size = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+    size_t size = c ? c->size * 2 : CHUNK_FIRST;
+    if (size > CHUNK_MAX)
+      size = CHUNK_MAX;
+    if (size < n)
+      size = n;
     c = malloc(sizeof *c + size);
     if (!c)
       return NULL;
