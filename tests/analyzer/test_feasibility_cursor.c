@@ -15,6 +15,7 @@
 #include "feasibility/expr.h"
 #include "feasibility/feasible.h"
 #include "feasibility/from_cursor.h"
+#include "feasibility/guess.h"
 #include "feasibility/z3_solver.h"
 
 static CXIndex idx;
@@ -561,6 +562,155 @@ static void test_feasibility_cursor_ranges(void **state) {
   assert_int_equal(path(src, "g", "TF"), HD__INFEASIBLE);
 }
 
+/* ---- C semantics against clang's own evaluator ---------------------------- */
+
+static unsigned rnd(unsigned *seed) {
+  *seed = *seed * 1103515245u + 12345u;
+  return (*seed >> 16) & 0x7fff;
+}
+
+/* A random constant C expression mixing types, casts and every operator. */
+static void gen(char *buf, size_t cap, unsigned *seed, int depth) {
+  static const char *const leaves[] = {
+      "0",
+      "1",
+      "-1",
+      "7",
+      "-7",
+      "200u",
+      "4000000000u",
+      "255",
+      "(unsigned char)300",
+      "(signed char)200",
+      "(short)-40000",
+      "(_Bool)5",
+      "3ll",
+      "-5ll",
+      "(unsigned long long)-1",
+      "'a'",
+      "0x7fffffff",
+      "(unsigned short)65535",
+  };
+  static const char *const bins[] = {"+", "-", "*",  "/", "%",  "<<", ">>", "&",  "|",
+                                     "^", "<", "<=", ">", ">=", "==", "!=", "&&", "||"};
+  static const char *const casts[] = {"(unsigned char)",      "(signed char)", "(short)",
+                                      "(unsigned)",           "(int)",         "(long long)",
+                                      "(unsigned long long)", "(_Bool)"};
+  size_t len = strlen(buf);
+  unsigned pick = depth > 0 ? rnd(seed) % 10 : 0;
+  if (pick < 3) {
+    snprintf(buf + len, cap - len, "%s", leaves[rnd(seed) % (sizeof leaves / sizeof *leaves)]);
+  } else if (pick < 7) {
+    const char *op = bins[rnd(seed) % (sizeof bins / sizeof *bins)];
+    snprintf(buf + len, cap - len, "(");
+    gen(buf, cap, seed, depth - 1);
+    len = strlen(buf);
+    snprintf(buf + len, cap - len, " %s ", op);
+    gen(buf, cap, seed, op[0] == '<' && op[1] == '<' ? 0 : depth - 1);
+    len = strlen(buf);
+    snprintf(buf + len, cap - len, ")");
+  } else if (pick < 8) {
+    static const char *const un[] = {"-", "~", "!"};
+    snprintf(buf + len, cap - len, "%s(", un[rnd(seed) % 3]);
+    gen(buf, cap, seed, depth - 1);
+    len = strlen(buf);
+    snprintf(buf + len, cap - len, ")");
+  } else if (pick < 9) {
+    snprintf(buf + len, cap - len, "%s(", casts[rnd(seed) % (sizeof casts / sizeof *casts)]);
+    gen(buf, cap, seed, depth - 1);
+    len = strlen(buf);
+    snprintf(buf + len, cap - len, ")");
+  } else {
+    snprintf(buf + len, cap - len, "(");
+    gen(buf, cap, seed, depth - 1);
+    len = strlen(buf);
+    snprintf(buf + len, cap - len, " ? ");
+    gen(buf, cap, seed, depth - 1);
+    len = strlen(buf);
+    snprintf(buf + len, cap - len, " : ");
+    gen(buf, cap, seed, depth - 1);
+    len = strlen(buf);
+    snprintf(buf + len, cap - len, ")");
+  }
+}
+
+typedef struct all_kids {
+  CXCursor *v;
+  int n, cap;
+} all_kids;
+
+static enum CXChildVisitResult collect_all(CXCursor c, CXCursor parent, CXClientData d) {
+  all_kids *k = d;
+  if (k->n < k->cap)
+    k->v[k->n++] = c;
+  return CXChildVisit_Continue;
+}
+
+/* 400 random constant expressions: the converter's value, run by the guess
+ * and by Z3, must equal what clang computes (expressions clang refuses to
+ * evaluate, e.g. signed overflow or division by zero, are skipped). */
+static void test_feasibility_cursor_matches_clang(void **state) {
+  enum { N = 400 };
+  size_t cap = (size_t)N * 300 + 64;
+  char *src = malloc(cap);
+  assert_non_null(src);
+  strcpy(src, "void f(void) {\n");
+  unsigned seed = 12345;
+  for (int i = 0; i < N; i++) {
+    char e[256] = "";
+    gen(e, sizeof e, &seed, 3);
+    size_t len = strlen(src);
+    snprintf(src + len, cap - len, "  %s;\n", e);
+  }
+  strcat(src, "}\n");
+  parse(src);
+  hd__fsolver *z3 = hd__fsolver_new(0);
+  assert_non_null(z3);
+  hd__fsolver_use_guess(z3, false);
+  all_kids k = {calloc(N, sizeof(CXCursor)), 0, N};
+  assert_non_null(k.v);
+  clang_visitChildren(body("f"), collect_all, &k);
+  assert_int_equal(k.n, N);
+  int checked = 0;
+  for (int i = 0; i < k.n; i++) {
+    CXEvalResult r = clang_Cursor_Evaluate(k.v[i]);
+    if (!r)
+      continue;
+    bool is_int = clang_EvalResult_getKind(r) == CXEval_Int;
+    uint64_t want = !is_int ? 0
+                    : clang_EvalResult_isUnsignedInt(r)
+                        ? clang_EvalResult_getAsUnsigned(r)
+                        : (uint64_t)clang_EvalResult_getAsLongLong(r);
+    clang_EvalResult_dispose(r);
+    if (!is_int)
+      continue;
+    const hd__fexpr *v = hd__fexpr_from_cursor(ar, k.v[i], NULL);
+    assert_non_null(v);
+    hd__fstep st = {.kind = HD__FSTEP_COND,
+                    .taken = true,
+                    .e = hd__fexpr_binary(ar, HD__FOP_EQ, v, hd__fexpr_const(ar, v->type, want))};
+    bool equal = hd__fguess_feasible(&st, 1);
+    st.taken = false;
+    bool differ = hd__fguess_feasible(&st, 1);
+    if (!equal && !differ)
+      continue; /* undefined in C (a shift by the width or more): clang folds it anyway */
+    if (!equal) {
+      char text[512];
+      hd__fexpr_format(v, text, sizeof text);
+      fail_msg("expression %d: %s is not %llu", i, text, (unsigned long long)want);
+    }
+    assert_int_equal(hd__fsolver_check(z3, &st, 1), HD__INFEASIBLE);
+    st.taken = true;
+    assert_int_equal(hd__fsolver_check(z3, &st, 1), HD__FEASIBLE);
+    checked++;
+  }
+  assert_true(checked > N / 2);
+  free(k.v);
+  hd__fsolver_free(z3);
+  free(src);
+  done();
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_feasibility_cursor_lvalue_text),
@@ -576,6 +726,7 @@ int main(void) {
       cmocka_unit_test(test_feasibility_cursor_loop_first_pass),
       cmocka_unit_test(test_feasibility_cursor_scoped_lock_macro),
       cmocka_unit_test(test_feasibility_cursor_ranges),
+      cmocka_unit_test(test_feasibility_cursor_matches_clang),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
