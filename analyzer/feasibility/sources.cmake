@@ -14,6 +14,6 @@ target_include_directories(heddle_feasibility PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}
 target_link_libraries(heddle_feasibility PUBLIC heddle_libclang PkgConfig::Z3 Threads::Threads)
 heddle_target_warnings(heddle_feasibility)
 target_link_libraries(heddle_analyzer PUBLIC heddle_feasibility)
-# The witness search reads the IR and the lock exploration: it is part of
-# the analyzer proper.
+# The witness search reads the IR (and, for lock states, the lock
+# exploration): it is part of the analyzer proper.
 target_sources(heddle_analyzer PRIVATE feasibility/witness.c feasibility/relevance.c)
