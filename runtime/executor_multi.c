@@ -7,6 +7,14 @@
  * on its condition variable when all are empty. A dedicated driver thread
  * turns the reactor; the wakes it fires go through the injector.
  *
+ * LIFO slot: a task woken by a worker goes to that worker's LIFO slot and
+ * runs next there, without waking anyone (a message's receiver runs on the
+ * sender's worker, warm in cache, with no cross-thread hand-off: tokio's
+ * LIFO slot). A task displaced from the slot goes to the stealable queue
+ * and is advertised. At most LIFO_RUNS_MAX slot tasks run in a row, so two
+ * tasks waking each other cannot starve the queue. The slot is not
+ * stealable; work_visible counts it.
+ *
  * Parking protocol (no lost wakeup): a worker counts itself in `parked`,
  * marks itself parked, then looks for work once more; a scheduler pushes
  * first, then reads `parked` and signals one parked worker. Sequentially
@@ -19,6 +27,8 @@
 #include "runtime_impl.h"
 #include "task_queue.h"
 
+#define LIFO_RUNS_MAX 3
+
 typedef struct multi_rt multi_rt;
 
 typedef struct worker {
@@ -26,6 +36,8 @@ typedef struct worker {
   pthread_cond_t cond;
   hd__task_queue local;
   hd__task_queue pinned;
+  hd__task *lifo;       /* runs next on this worker; never stolen */
+  unsigned lifo_runs;   /* slot tasks run in a row (owner thread only) */
   atomic_size_t local_len; /* local.len, readable without the lock */
   bool parked, notified;
   pthread_t tid;
@@ -89,9 +101,15 @@ static void multi_schedule(hd_runtime *rt, hd__task *t) {
   if (self >= 0) {
     worker *w = &m->workers[self];
     pthread_mutex_lock(&w->lock);
-    hd__task_queue_push(&w->local, t);
-    atomic_store(&w->local_len, w->local.len);
+    hd__task *displaced = w->lifo;
+    w->lifo = t;
+    if (displaced) {
+      hd__task_queue_push(&w->local, displaced);
+      atomic_store(&w->local_len, w->local.len);
+    }
     pthread_mutex_unlock(&w->lock);
+    if (!displaced)
+      return; /* runs next here: nobody else needs waking */
   } else {
     pthread_mutex_lock(&m->inject_lock);
     hd__task_queue_push(&m->inject, t);
@@ -104,9 +122,14 @@ static void multi_schedule(hd_runtime *rt, hd__task *t) {
 static hd__task *pop_own(worker *w) {
   pthread_mutex_lock(&w->lock);
   hd__task *t = hd__task_queue_pop(&w->pinned);
-  if (!t) {
+  if (!t && w->lifo && (w->lifo_runs < LIFO_RUNS_MAX || w->local.len == 0)) {
+    t = w->lifo;
+    w->lifo = NULL;
+    w->lifo_runs++;
+  } else if (!t) {
     t = hd__task_queue_pop(&w->local);
     atomic_store(&w->local_len, w->local.len);
+    w->lifo_runs = 0;
   }
   pthread_mutex_unlock(&w->lock);
   return t;
@@ -162,7 +185,7 @@ static bool work_visible(worker *w) {
     if (atomic_load(&m->workers[i].local_len))
       return true;
   pthread_mutex_lock(&w->lock);
-  bool pinned = w->pinned.len > 0 || w->notified;
+  bool pinned = w->pinned.len > 0 || w->lifo || w->notified;
   pthread_mutex_unlock(&w->lock);
   return pinned;
 }
@@ -259,6 +282,8 @@ static void multi_free(hd_runtime *rt) {
   for (unsigned i = 0; i < m->n; i++) {
     drain(&m->workers[i].pinned);
     drain(&m->workers[i].local);
+    if (m->workers[i].lifo)
+      hd__task_run(m->workers[i].lifo); /* complete by now: releases the queue's reference */
     pthread_cond_destroy(&m->workers[i].cond);
     pthread_mutex_destroy(&m->workers[i].lock);
   }
