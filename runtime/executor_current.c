@@ -23,7 +23,7 @@ static void unpark_if_parked(current_rt *c) {
     hd__reactor_unpark(c->base.reactor);
 }
 
-static void current_schedule(hd_runtime *rt, hd__task *t) {
+static void current_schedule(hd_runtime *rt, hd__task *t, bool woken) {
   current_rt *c = (current_rt *)rt;
   pthread_mutex_lock(&c->lock);
   hd__task_queue_push(&c->queue, t);

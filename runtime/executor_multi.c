@@ -86,7 +86,7 @@ static void wake_one_parked(multi_rt *m) {
   }
 }
 
-static void multi_schedule(hd_runtime *rt, hd__task *t) {
+static void multi_schedule(hd_runtime *rt, hd__task *t, bool woken) {
   multi_rt *m = (multi_rt *)rt;
   int self = hd_runtime_current() == rt ? hd__runtime_current_worker() : -1;
   if (t->pinned_worker >= 0) {
@@ -101,15 +101,20 @@ static void multi_schedule(hd_runtime *rt, hd__task *t) {
   if (self >= 0) {
     worker *w = &m->workers[self];
     pthread_mutex_lock(&w->lock);
-    hd__task *displaced = w->lifo;
-    w->lifo = t;
-    if (displaced) {
-      hd__task_queue_push(&w->local, displaced);
+    /* A woken task runs next here; a new task, or the one it displaces
+     * from the slot, is queued for anyone to take. */
+    hd__task *queued = t;
+    if (woken) {
+      queued = w->lifo;
+      w->lifo = t;
+    }
+    if (queued) {
+      hd__task_queue_push(&w->local, queued);
       atomic_store(&w->local_len, w->local.len);
     }
     pthread_mutex_unlock(&w->lock);
-    if (!displaced)
-      return; /* runs next here: nobody else needs waking */
+    if (!queued)
+      return; /* nobody else needs waking */
   } else {
     pthread_mutex_lock(&m->inject_lock);
     hd__task_queue_push(&m->inject, t);

@@ -52,7 +52,7 @@ static void task_schedule_if_idle(hd__task *t) {
   if (s & HD__TASK_RUNNING)
     return;
   task_ref(t);
-  t->rt->ops->schedule(t->rt, t);
+  t->rt->ops->schedule(t->rt, t, true);
 }
 
 /* ---- spawn ------------------------------------------------------------ */
@@ -108,7 +108,7 @@ hd__task *hd__task_spawn(hd_runtime *rt, hd_future *f, int pinned_worker) {
     task_free(t);
     return NULL;
   }
-  rt->ops->schedule(rt, t);
+  rt->ops->schedule(rt, t, false);
   return t;
 }
 
@@ -182,7 +182,7 @@ void hd__task_run(hd__task *t) {
     if (atomic_compare_exchange_weak_explicit(&t->state, &s, next, memory_order_acq_rel,
                                               memory_order_acquire)) {
       if (again)
-        t->rt->ops->schedule(t->rt, t); /* keeps the queue's reference */
+        t->rt->ops->schedule(t->rt, t, false); /* keeps the queue's reference */
       else
         hd__task_unref(t);
       return;

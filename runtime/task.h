@@ -60,8 +60,11 @@ static inline hd_future *hd__task_future(hd__task *t) { return (hd_future *)(voi
 
 /* What an executor provides to the task layer. */
 typedef struct hd__executor_ops {
-  /* Hands a task that just became SCHEDULED to a queue (any thread). */
-  void (*schedule)(hd_runtime *rt, hd__task *t);
+  /* Hands a task that just became SCHEDULED to a queue (any thread).
+   * `woken`: by a waker (it may run next on the waking worker); false for
+   * a spawn or a task requeued after waking itself (yield: it goes behind
+   * the others). */
+  void (*schedule)(hd_runtime *rt, hd__task *t, bool woken);
   void (*free)(hd_runtime *rt);
   unsigned (*workers)(const hd_runtime *rt);
   int (*block_on)(hd_runtime *rt, hd_future *f);
