@@ -7,13 +7,15 @@ benchmarks: real C of several thousand lines, the largest C code base on a
 stock machine of this kind). Each TU is run as its own process on both
 sides (`clang-19 -fsyntax-only ARGS FILE` vs `heddle check FILE -- ARGS`),
 so process start-up is paid equally; the whole-program run
-(`heddle check -p BUILD`, one process, summaries across TUs) is printed too.
+(`heddle check -p BUILD`, one process, summaries across TUs) is printed too,
+and Z3's share of a whole run (from `--stats`) on each set.
 clang and heddle alternate TU by TU and each TU counts with its best of
 --repeat runs, so load from elsewhere on the machine weighs on both sides."""
 import argparse
 import glob
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -68,6 +70,23 @@ def run_set(name, tus, heddle, repeat):
     return c, h
 
 
+def z3_share(name, cmd, cwd=None):
+    """One --stats run: Z3 path feasibility's time as a share of the wall time."""
+    t = time.perf_counter()
+    p = subprocess.run(cmd[:2] + ["--stats"] + cmd[2:], cwd=cwd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t
+    m = re.search(r"feasibility: (\d+) findings checked, (\d+) removed by Z3", p.stderr)
+    q = re.search(r"feasibility: (\d+) paths .*?(\d+) Z3 queries.*?, ([0-9.]+) ms", p.stderr)
+    if not (m and q):
+        print(f"{name}: no feasibility statistics in heddle's output")
+        return
+    ms = float(q.group(3))
+    print(f"{name}: Z3 path feasibility {ms:.1f} ms of {wall * 1000:.0f} ms wall "
+          f"({100 * ms / 1000 / wall:.1f}%): {q.group(1)} paths, {q.group(2)} Z3 queries, "
+          f"{m.group(1)} findings checked, {m.group(2)} removed")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--heddle", required=True)
@@ -86,6 +105,9 @@ def main():
     whole = best(lambda: timed([a.heddle, "check", "--quiet", "-p", a.build])[0], a.repeat)
     print(f"heddle tree, whole program (-p, one process, -j1): {whole:.3f} s, "
           f"ratio to clang-19 per TU {whole / c:.2f}x")
+    z3_share("corpus, one process", [a.heddle, "check", *[f for f, _, _ in corpus], "--",
+                                     "-std=gnu11", "-pthread", "-I", inc])
+    z3_share("heddle tree, one process", [a.heddle, "check", "-p", a.build])
     return 0
 
 
