@@ -161,7 +161,9 @@ static void name_addresses(char *msg, size_t len) {
     out[o++] = *p++;
   }
   out[o] = '\0';
-  snprintf(msg, len, "%s", out);
+  size_t n = strlen(out) < len ? strlen(out) : len - 1; /* truncating is fine here */
+  memcpy(msg, out, n);
+  msg[n] = '\0';
 }
 
 void hd__reports_publish(const hd_shadow_stats *st) {
