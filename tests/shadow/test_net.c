@@ -49,6 +49,20 @@ static hd_shadow_options options(void) {
   return o;
 }
 
+/* Current-thread: one unbounded DFS pass (exhaustive, small). Two workers:
+ * a seeded random walk (the space with every read split is large). */
+static hd_shadow_options options_for(unsigned nworkers) {
+  hd_shadow_options o = options();
+  if (nworkers) {
+    o.strategy = HD_SHADOW_RANDOM;
+    o.seed = 1;
+    o.iterations = 3000;
+  } else {
+    o.preemptions = -1;
+  }
+  return o;
+}
+
 static void test_net_read_splits(void **state) {
   hd_shadow_options o = options();
   hd_shadow_stats st;
@@ -106,10 +120,10 @@ static void body_liner(void) {
 }
 
 static void test_net_line_exact_to_end(void **state) {
-  hd_shadow_options o = options();
   hd_shadow_stats st;
   for (pair_kind = 0; pair_kind < 2; pair_kind++)
     for (workers = 0; workers <= 2; workers += 2) {
+      hd_shadow_options o = options_for(workers);
       runs = 0;
       assert_int_equal(hd_shadow_run(&o, body_liner, &st), 0);
       assert_true(runs > 1);
@@ -170,9 +184,9 @@ static void body_tcp(void) {
 }
 
 static void test_net_tcp_frames(void **state) {
-  hd_shadow_options o = options();
   hd_shadow_stats st;
   for (workers = 0; workers <= 2; workers += 2) {
+    hd_shadow_options o = options_for(workers);
     runs = 0;
     assert_int_equal(hd_shadow_run(&o, body_tcp, &st), 0);
     assert_true(runs > 1);
