@@ -10,6 +10,7 @@
 #include "feasibility/from_cursor.h"
 #include "heddle/error.h"
 #include "ir/lockid.h"
+#include "ir/send.h"
 
 /* ---- cursor helpers ---------------------------------------------------- */
 
@@ -635,6 +636,11 @@ static void mark_ctor(builder *b, int n, CXCursor call) {
   nd->ctor_unused = is_void || nd->ctor_local || discarded(b->stmt_top, call);
 }
 
+/* What the non-send-spawn hooks (ir/send.h) need. */
+static hd__send_ctx send_ctx(builder *b) {
+  return (hd__send_ctx){b->prog, b->model, &b->lctx, b->fn, b->tu_file};
+}
+
 static int call(builder *b, CXCursor e, int cur) {
   const callee_info *ci = call_target(b, e);
   bool ctor = ci && is_ctor(b, e, ci->api);
@@ -676,6 +682,10 @@ static int call(builder *b, CXCursor e, int cur) {
       b->fn->nodes[n].api = api;
       if (ctor)
         mark_ctor(b, n, e);
+      if (api && api->role == HD__ROLE_SPAWN) {
+        hd__send_ctx sc = send_ctx(b);
+        hd__send_spawn(&sc, e, api, n);
+      }
     }
   }
   if (n >= 0)
@@ -766,6 +776,8 @@ static int binop(builder *b, CXCursor e, int cur) {
       cur = expr(b, k.v[i], cur);
   if (assign) {
     escape(b, cur, k.v[1]);
+    hd__send_ctx sc = send_ctx(b);
+    hd__send_assign(&sc, k.v[0], k.v[1], cur);
     b->sink_local = NULL;
     access_var(b, cur, target, loc_of(b, k.v[0]), HD__ACC_WRITE);
   }
@@ -1470,6 +1482,8 @@ static int decl_stmt(builder *b, CXCursor s, int cur) {
       if (!assign_try(b, vars.v[i], k.v[j], &cur))
         cur = expr(b, k.v[j], cur);
       escape(b, cur, k.v[j]);
+      hd__send_ctx sc = send_ctx(b);
+      hd__send_assign(&sc, vars.v[i], k.v[j], cur);
       b->sink_local = NULL;
       access_var(b, cur, vars.v[i], loc_of(b, vars.v[i]), HD__ACC_WRITE);
     }
@@ -1557,6 +1571,8 @@ static int stmt(builder *b, CXCursor s, int cur) {
   case CXCursor_ReturnStmt: {
     cur = eval_children(b, s, cur);
     escape_returned(b, s, cur);
+    hd__send_ctx sc = send_ctx(b);
+    hd__send_return(&sc, s, cur);
     int n = node(b, HD__EV_NONE, loc_of(b, s), cur);
     if (!b->suspending) /* a suspended coroutine keeps its scope alive */
       n = run_cleanups(b, n, 0, loc_of(b, s));

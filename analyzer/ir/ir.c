@@ -133,6 +133,9 @@ void hd__function_free(hd__function *fn) {
   if (!fn)
     return;
   for (int i = 0; i < fn->nnodes; i++) {
+    if (fn->nodes[i].spawn)
+      free(fn->nodes[i].spawn->items);
+    free(fn->nodes[i].spawn);
     free(fn->nodes[i].succ);
     free(fn->nodes[i].args);
     free(fn->nodes[i].escapes);
@@ -140,6 +143,7 @@ void hd__function_free(hd__function *fn) {
   }
   free(fn->nodes);
   free(fn->locks);
+  free(fn->bounds);
   free(fn->params);
   hd__farena_free(fn->farena);
   free(fn);

@@ -62,6 +62,42 @@ typedef struct hd__lock {
   const hd__lock_family *family;
 } hd__lock;
 
+/* non-send-spawn (ir/send.h): one field of a spawned future's frame,
+ * walked from its type at parse time, and the frame itself. */
+typedef struct hd__frame_item {
+  const char *path;   /* from the frame: "name", "req.headers", "c.reply.cache" */
+  const char *type;   /* the field's type as written: "hd_rc *" */
+  const char *record; /* a struct/union embedded by value: its tag (maybe an
+                         async frame: tag + poll suffix), else NULL */
+  const char *why;    /* not Send: "hd_rc is not Send (annotated
+                         heddle.not_send)", else NULL */
+  hd__loc loc;        /* the field's declaration */
+} hd__frame_item;
+
+typedef struct hd__spawn_frame {
+  const char *type; /* the frame's struct tag: "session" */
+  const char *obj;  /* canonical text of the frame object in the spawner
+                       ("@s", "main::req"), or NULL */
+  const char *tu;   /* the spawner's TU file (where its poll function is) */
+  bool trusted;     /* its type is annotated HD_SEND / HD_SYNC: its own verdict
+                       (items empty); annotated HD_NOT_SEND: one item, path "" */
+  hd__frame_item *items;
+  int nitems;
+} hd__spawn_frame;
+
+/* non-send-spawn: a thread-bound value stored (or returned) after a node. */
+typedef struct hd__bound {
+  int node;
+  const char *target; /* canonical lvalue text ("(*$0).conn", "@p"), NULL:
+                         the function's return value */
+  const char *what;   /* the thread_bound function ("pthread_self") or the
+                         _Thread_local object ("arena"), or NULL: */
+  const char *callee; /* ... the result of this program function (the check
+                         decides whether it returns a bound value) */
+  bool tls;           /* what is a _Thread_local object whose address it is */
+  hd__loc loc;
+} hd__bound;
+
 /* local-across-await: an access to an automatic local variable. */
 typedef enum hd__acc_kind {
   HD__ACC_READ,
@@ -109,6 +145,8 @@ typedef struct hd__node {
    * set again on every poll, are left out). */
   hd__access *acc;
   int nacc, capacc;
+  /* non-send-spawn: CALL of a pack spawn: the future's frame, or NULL */
+  hd__spawn_frame *spawn;
   /* For path feasibility (feasibility/feasible.h), in fn->farena: */
   const hd__fexpr *cond; /* BRANCH: the condition (true: succ[0]), or NULL */
   hd__fsteps fx;         /* what the node does to values, after its event */
@@ -130,6 +168,8 @@ typedef struct hd__function {
   hd__lock *locks;
   int nlocks, caplocks;
   hd__farena *farena; /* owns the nodes' cond and fx (NULL: none recorded) */
+  hd__bound *bounds; /* non-send-spawn: thread-bound values stored */
+  int nbounds, capbounds;
 } hd__function;
 
 typedef struct hd__program hd__program;

@@ -15,6 +15,7 @@ struct hd__model {
 static const char *const role_names[HD__ROLE_COUNT] = {
     "await",    "suspending", "lock_acquire", "lock_release", "lock_try", "noreturn",
     "blocking", "spawn",      "block_on",     "cancelling",   "future",   "runtime_current",
+    "thread_bound",
 };
 
 const char *hd__role_name(hd__role r) {
@@ -69,6 +70,14 @@ const hd__api_fn *hd__model_lookup_annotation(const hd__model *m, const char *an
       if (f->annotation && strcmp(f->annotation, annotation) == 0)
         return f;
     }
+  return NULL;
+}
+
+const hd__api_type *hd__model_lookup_type(const hd__model *m, const char *name) {
+  for (int i = m->npacks - 1; i >= 0; i--)
+    for (unsigned j = 0; j < m->packs[i]->types_count; j++)
+      if (strcmp(m->packs[i]->types[j].name, name) == 0)
+        return &m->packs[i]->types[j];
   return NULL;
 }
 

@@ -33,6 +33,9 @@ typedef enum hd__role {
   HD__ROLE_FUTURE,       /* constructs a future (see cancel_safe) */
   /* the runtime driving the calling thread, NULL outside any */
   HD__ROLE_RUNTIME_CURRENT,
+  /* returns data bound to the calling thread (pthread_getspecific,
+   * pthread_self): not Send when kept in a spawned future's frame */
+  HD__ROLE_THREAD_BOUND,
   HD__ROLE_COUNT
 } hd__role;
 
@@ -90,6 +93,9 @@ int hd__model_load_pack(hd__model *m, const char *path);
 const hd__api_fn *hd__model_lookup(const hd__model *m, const char *name);
 /* Entry for an annotate("...") string, or NULL. */
 const hd__api_fn *hd__model_lookup_annotation(const hd__model *m, const char *annotation);
+/* The packs' `types:` entry named `name` (typedef or struct tag), or NULL.
+ * The last pack loaded wins. */
+const hd__api_type *hd__model_lookup_type(const hd__model *m, const char *name);
 /* Member name of the coroutine resume switch (`resume` for heddle). */
 const char *hd__model_resume_member(const hd__model *m);
 /* Poll function of an async function's frame type T: T + this suffix

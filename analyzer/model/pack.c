@@ -21,6 +21,7 @@ static const cyaml_strval_t role_strings[] = {
     {"cancelling", HD__ROLE_CANCELLING},
     {"future", HD__ROLE_FUTURE},
     {"runtime_current", HD__ROLE_RUNTIME_CURRENT},
+    {"thread_bound", HD__ROLE_THREAD_BOUND},
 };
 static const cyaml_strval_t kind_strings[] = {
     {"blocking", HD__LOCK_BLOCKING}, {"spin", HD__LOCK_SPIN}, {"async", HD__LOCK_ASYNC}};

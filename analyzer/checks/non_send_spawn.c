@@ -1,0 +1,448 @@
+/* checks/non_send_spawn.c - rule non-send-spawn.
+ *
+ * At each call of a pack `spawn` function of kind multi (hd_spawn,
+ * hd_spawn_on: HD_SPAWN_SEND), the spawned future's frame (hd__node.spawn,
+ * walked from its type at parse time through structs and unions embedded
+ * by value, child frames included; see ir/send.h) is not Send when:
+ *   - a field's type, or what a pointer field points to, is not Send
+ *     (HD_NOT_SEND, a pack `types:` entry with not_send): hd_rc *;
+ *   - a field is assigned a thread-bound value (the address of a
+ *     _Thread_local object, the result of a pack `thread_bound` function
+ *     such as pthread_getspecific or pthread_self, or of a program
+ *     function that returns one, transitively), by the spawner before the
+ *     spawn, or by the frame's async function (or a child frame's) on a
+ *     path that reaches an await;
+ *   - the frame's async function, or a child frame's, may hold a
+ *     thread-blocking lock at an await: the lock-state exploration of
+ *     lock-across-await (summary/summary.h), each held (await, lock) pair
+ *     checked for a feasible witness (feasibility/witness.h).
+ * One finding per spawn call, located at the call; the message names the
+ * first reason, the notes give each reason's chain: the embedding fields
+ * down to the field, its type and why, where the value was stored, or
+ * where the lock was taken and the await. A frame type annotated HD_SEND
+ * or HD_SYNC is its own verdict; a spawn of kind local is never reported. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/async_code.h"
+#include "feasibility/witness.h"
+#include "heddle/error.h"
+#include "ir/lockid.h"
+
+/* Reasons listed per finding (the message counts the rest). */
+#define MAX_REASONS 8
+
+typedef enum rkind { R_TYPE, R_BOUND, R_LOCK } rkind;
+
+typedef struct reason {
+  rkind kind;
+  const char *path;           /* the field from the frame ("" for the frame) */
+  const hd__frame_item *item; /* its item, or NULL */
+  /* R_BOUND: the store, in function bfn, and what it stores */
+  const hd__function *bfn;
+  const hd__bound *bound;
+  const char *what, *via; /* the thread_bound function / thread-local; via:
+                             the program function that returned it, or NULL */
+  bool tls;
+  bool in_frame_fn; /* stored by the frame's own async function */
+  /* R_LOCK: the async function at `path` holds lock `lock` of lfn */
+  const hd__function *lfn;
+  int lock;
+  hd__loc acquire, await;
+} reason;
+
+typedef struct reasons {
+  reason v[MAX_REASONS];
+  int n, more;
+} reasons;
+
+static bool has_path(const reasons *rs, rkind kind, const char *path) {
+  for (int i = 0; i < rs->n; i++)
+    if (rs->v[i].kind == kind && strcmp(rs->v[i].path, path) == 0)
+      return true;
+  return false;
+}
+
+static void add_reason(reasons *rs, reason r) {
+  if (has_path(rs, r.kind, r.path))
+    return;
+  if (rs->n < MAX_REASONS)
+    rs->v[rs->n++] = r;
+  else
+    rs->more++;
+}
+
+static const hd__frame_item *item_at(const hd__spawn_frame *sf, const char *path) {
+  for (int i = 0; i < sf->nitems; i++)
+    if (strcmp(sf->items[i].path, path) == 0)
+      return &sf->items[i];
+  return NULL;
+}
+
+/* "(*$0).c.reply" + "frame prefix" -> the frame path, array indexes
+ * dropped ("h[i]" -> "h"); NULL when the lvalue is not inside the frame
+ * (through a pointer) or is the whole frame. malloc'd. */
+static char *frame_path(const char *target, const char *root, const char *base) {
+  size_t rl = strlen(root);
+  if (strncmp(target, root, rl) != 0 || target[rl] != '.')
+    return NULL;
+  const char *rest = target + rl + 1;
+  if (strstr(rest, "(*"))
+    return NULL;
+  char *out = malloc(strlen(base) + strlen(rest) + 2);
+  if (!out)
+    return NULL;
+  char *o = out;
+  if (*base) {
+    o = stpcpy(o, base);
+    *o++ = '.';
+  }
+  int depth = 0;
+  for (const char *p = rest; *p; p++) {
+    if (*p == '[')
+      depth++;
+    else if (*p == ']')
+      depth--;
+    else if (depth == 0)
+      *o++ = *p;
+  }
+  *o = '\0';
+  return out;
+}
+
+/* ---- what a program function returns ---------------------------------- */
+
+/* The thread-bound value function `key` may return (one of its returned
+ * bounds, through callees), or NULL. */
+static const hd__bound *returned_bound(const hd__check_ctx *cx, const char *key, int depth) {
+  const hd__function *fn = depth < 8 && key ? hd__program_find(cx->prog, key) : NULL;
+  for (int i = 0; fn && i < fn->nbounds; i++) {
+    const hd__bound *b = &fn->bounds[i];
+    if (b->target)
+      continue;
+    if (b->what)
+      return b;
+    const hd__bound *r = returned_bound(cx, b->callee, depth + 1);
+    if (r)
+      return r;
+  }
+  return NULL;
+}
+
+/* Resolves bound b: false when it is the result of a function that
+ * returns nothing thread-bound. */
+static bool resolve(const hd__check_ctx *cx, const hd__bound *b, reason *r) {
+  if (b->what) {
+    r->what = b->what;
+    r->tls = b->tls;
+    r->via = NULL;
+    return true;
+  }
+  const hd__bound *ret = returned_bound(cx, b->callee, 0);
+  if (!ret)
+    return false;
+  r->what = ret->what;
+  r->tls = ret->tls;
+  r->via = b->callee;
+  return true;
+}
+
+/* ---- reachability ------------------------------------------------------ */
+
+static bool is_await(const hd__check_ctx *cx, const hd__node *n) {
+  if (n->ev == HD__EV_AWAIT)
+    return true;
+  if (n->ev != HD__EV_CALL)
+    return false;
+  const hd__summary *s = hd__summary_of_node(cx->sums, n);
+  return s && s->may_await;
+}
+
+/* Whether a path leads from node `from` (after its event) to node `to`,
+ * or to any await when to < 0. */
+static bool reaches(const hd__check_ctx *cx, const hd__function *fn, int from, int to) {
+  bool *seen = calloc((size_t)fn->nnodes, sizeof *seen);
+  int *stack = malloc(sizeof *stack * (size_t)fn->nnodes);
+  bool found = false;
+  int sp = 0;
+  if (!seen || !stack)
+    goto done;
+  for (int i = 0; i < fn->nodes[from].nsucc; i++)
+    if (!seen[fn->nodes[from].succ[i]]) {
+      seen[fn->nodes[from].succ[i]] = true;
+      stack[sp++] = fn->nodes[from].succ[i];
+    }
+  while (sp > 0 && !found) {
+    int n = stack[--sp];
+    if (to >= 0 ? n == to : is_await(cx, &fn->nodes[n])) {
+      found = true;
+      break;
+    }
+    for (int i = 0; i < fn->nodes[n].nsucc; i++)
+      if (!seen[fn->nodes[n].succ[i]]) {
+        seen[fn->nodes[n].succ[i]] = true;
+        stack[sp++] = fn->nodes[n].succ[i];
+      }
+  }
+done:
+  free(seen);
+  free(stack);
+  return found;
+}
+
+/* ---- the frames' async functions --------------------------------------- */
+
+/* The poll function of frame type `type`: in the spawner's TU first, then
+ * anywhere in the program. */
+static hd__function *poll_of(const hd__check_ctx *cx, const char *type, const char *tu) {
+  const char *suffix = hd__model_poll_suffix(cx->model);
+  if (!suffix || !type || !*type)
+    return NULL;
+  char *name = hd__strf("%s%s", type, suffix);
+  char *key = hd__strf("%s:%s", tu, name ? name : "");
+  hd__function *fn = key ? hd__program_find(cx->prog, key) : NULL;
+  for (int i = 0; !fn && name && i < hd__program_count(cx->prog); i++)
+    if (strcmp(hd__program_at(cx->prog, i)->name, name) == 0)
+      fn = hd__program_at(cx->prog, i);
+  free(name);
+  free(key);
+  return fn;
+}
+
+/* Values the async function pf of the frame at `base` stores in its own
+ * frame (argument 0) on a path to an await. */
+static void frame_fn_bounds(const hd__check_ctx *cx, const hd__spawn_frame *sf,
+                            const hd__function *pf, const char *base, reasons *rs) {
+  for (int i = 0; i < pf->nbounds; i++) {
+    const hd__bound *b = &pf->bounds[i];
+    char *path = b->target ? frame_path(b->target, "(*$0)", base) : NULL;
+    reason r = {.kind = R_BOUND, .bfn = pf, .bound = b, .in_frame_fn = true};
+    if (path && resolve(cx, b, &r) && reaches(cx, pf, b->node, -1)) {
+      r.path = hd__program_intern(cx->prog, path);
+      r.item = item_at(sf, r.path);
+      if (r.path)
+        add_reason(rs, r);
+    }
+    free(path);
+  }
+}
+
+static uint64_t bit(int i) {
+  return (uint64_t)1 << i;
+}
+
+/* A thread-blocking lock that async function pf may hold at an await on
+ * a feasible path: the first one found. */
+static int frame_fn_lock(const hd__check_ctx *cx, hd__function *pf, const char *base,
+                         reasons *rs) {
+  hd__lflow f;
+  int rc = hd__lockflow_run(cx->prog, pf, cx->sums, &f);
+  if (rc < 0)
+    return rc;
+  bool done = false;
+  for (int q = 0; q < f.n && !done; q++) {
+    const hd__node *n = &pf->nodes[f.v[q].node];
+    if (!is_await(cx, n))
+      continue;
+    for (int i = 0; i < pf->nlocks && i < 64 && !done; i++) {
+      const hd__lock *l = &pf->locks[i];
+      if (!(f.v[q].held & bit(i)) || !l->family || l->family->kind == HD__LOCK_ASYNC)
+        continue;
+      hd__fsolver *z3 = hd__fsolver_thread();
+      if (z3 && hd__witness_search(z3, cx->prog, pf, cx->sums, &f, f.v[q].node, bit(i)) ==
+                    HD__INFEASIBLE)
+        continue;
+      reason r = {.kind = R_LOCK, .path = base, .lfn = pf, .lock = i, .await = n->loc};
+      r.acquire = n->loc;
+      for (int s = q; s >= 0 && f.v[s].parent >= 0; s = f.v[s].parent)
+        if ((f.v[s].held & bit(i)) && !(f.v[f.v[s].parent].held & bit(i)))
+          r.acquire = pf->nodes[f.v[f.v[s].parent].node].loc;
+      add_reason(rs, r);
+      done = true;
+    }
+  }
+  hd__lflow_free(&f);
+  return 0;
+}
+
+/* ---- reporting --------------------------------------------------------- */
+
+static void family_name(const hd__lock *l, char *buf, size_t size) {
+  snprintf(buf, size, "%s", l->family ? l->family->name : "lock");
+  for (char *p = buf; *p; p++)
+    if (*p == '_')
+      *p = ' ';
+}
+
+/* "session" + "c.reply" -> "session.c.reply" (malloc'd). */
+static char *full(const char *frame, const char *path) {
+  return hd__strf("%s%s%s", frame, *path ? "." : "", path);
+}
+
+static char *summary(const hd__check_ctx *cx, const char *frame, const reason *r) {
+  char *at = full(frame, r->path);
+  char *out = NULL;
+  if (!at)
+    return NULL;
+  if (r->kind == R_TYPE) {
+    out = hd__strf("'%s' (%s)", at, r->item ? r->item->type : "?");
+  } else if (r->kind == R_BOUND) {
+    out = r->tls ? hd__strf("'%s' points into _Thread_local '%s'", at, r->what)
+                 : hd__strf("'%s' keeps the result of %s()", at, r->what);
+  } else {
+    const hd__lock *l = &r->lfn->locks[r->lock];
+    char fam[64];
+    family_name(l, fam, sizeof fam);
+    int len;
+    const char *fn = hd__async_shown(cx, r->lfn->key, &len);
+    out = hd__strf("'%.*s' holds %s '%s' across an await", len, fn, fam, l->display);
+  }
+  free(at);
+  return out;
+}
+
+/* Notes for the fields that embed `path` (every proper prefix, and path
+ * itself when `self`). */
+static void note_embedding(const hd__check_ctx *cx, hd__finding *fd, const hd__spawn_frame *sf,
+                           const char *path, bool self) {
+  char *buf = *path ? hd__strf("%s%s", path, self ? "." : "") : NULL;
+  for (char *dot = buf ? strchr(buf, '.') : NULL; dot; dot = strchr(dot + 1, '.')) {
+    *dot = '\0';
+    const hd__frame_item *it = item_at(sf, buf);
+    char *at = full(sf->type, buf);
+    if (it && at) {
+      if (it->record && poll_of(cx, it->record, sf->tu))
+        hd__finding_note(fd, it->loc,
+                         hd__strf("'%s' embeds the frame of async function '%s'", at, it->record));
+      else
+        hd__finding_note(fd, it->loc, hd__strf("'%s' embeds %s by value", at, it->type));
+    }
+    free(at);
+    *dot = '.';
+  }
+  free(buf);
+}
+
+static void note_reason(const hd__check_ctx *cx, hd__finding *fd, const hd__spawn_frame *sf,
+                        const reason *r) {
+  note_embedding(cx, fd, sf, r->path, r->kind == R_LOCK);
+  char *at = full(sf->type, r->path);
+  if (!at)
+    return;
+  if (r->kind == R_TYPE) {
+    hd__finding_note(fd, r->item->loc, hd__strf("%s: %s -> %s", at, r->item->type, r->item->why));
+  } else if (r->kind == R_BOUND) {
+    int vl = 0;
+    const char *via = r->via ? hd__async_shown(cx, r->via, &vl) : NULL;
+    if (r->item)
+      hd__finding_note(
+          fd, r->item->loc,
+          r->tls ? hd__strf("%s: %s -> the address of _Thread_local '%s' is the storage of the "
+                            "thread that took it",
+                            at, r->item->type, r->what)
+                 : hd__strf("%s: %s -> the result of %s() belongs to the thread that called it",
+                            at, r->item->type, r->what));
+    char *lv = hd__lockid_pretty(r->bound->target, r->bfn->params, r->bfn->nparams);
+    const char *when = r->in_frame_fn ? "; an await follows" : " before the spawn";
+    if (via)
+      hd__finding_note(fd, r->bound->loc,
+                       hd__strf("'%s' assigned here from %.*s(), which returns %s%s%s%s", lv ? lv : "?",
+                                vl, via, r->tls ? "the address of _Thread_local '" : "the result of ",
+                                r->what, r->tls ? "'" : "()", when));
+    else
+      hd__finding_note(fd, r->bound->loc,
+                       hd__strf("'%s' assigned here from %s%s%s%s", lv ? lv : "?",
+                                r->tls ? "the address of _Thread_local '" : "", r->what,
+                                r->tls ? "'" : "()", when));
+    free(lv);
+  } else {
+    const hd__lock *l = &r->lfn->locks[r->lock];
+    char fam[64];
+    family_name(l, fam, sizeof fam);
+    int len;
+    const char *fn = hd__async_shown(cx, r->lfn->key, &len);
+    hd__finding_note(fd, r->acquire,
+                     hd__strf("lock '%s' (%s) acquired here by '%.*s'", l->display, fam, len, fn));
+    hd__finding_note(fd, r->await,
+                     hd__strf("await while '%s' is held: the task may resume on another worker, "
+                              "which then unlocks a lock it does not own",
+                              l->display));
+  }
+  free(at);
+}
+
+static int check_spawn(const hd__check_ctx *cx, int rule, hd__function *fn, int n,
+                       hd__findings *out) {
+  const hd__node *nd = &fn->nodes[n];
+  const hd__spawn_frame *sf = nd->spawn;
+  if (sf->trusted)
+    return 0;
+  reasons rs = {.n = 0};
+  for (int i = 0; i < sf->nitems; i++)
+    if (sf->items[i].why)
+      add_reason(&rs, (reason){.kind = R_TYPE, .path = sf->items[i].path, .item = &sf->items[i]});
+  /* the spawner's stores into the frame before the spawn */
+  for (int i = 0; sf->obj && i < fn->nbounds; i++) {
+    const hd__bound *b = &fn->bounds[i];
+    char *path = b->target ? frame_path(b->target, sf->obj, "") : NULL;
+    reason r = {.kind = R_BOUND, .bfn = fn, .bound = b};
+    if (path && resolve(cx, b, &r) && reaches(cx, fn, b->node, n)) {
+      r.path = hd__program_intern(cx->prog, path);
+      r.item = r.path ? item_at(sf, r.path) : NULL;
+      if (r.path)
+        add_reason(&rs, r);
+    }
+    free(path);
+  }
+  /* the frame's async function and those of the child frames it embeds */
+  for (int i = -1; i < sf->nitems; i++) {
+    const char *type = i < 0 ? sf->type : sf->items[i].record;
+    hd__function *pf = type ? poll_of(cx, type, sf->tu) : NULL;
+    if (!pf)
+      continue;
+    const char *base = i < 0 ? "" : sf->items[i].path;
+    frame_fn_bounds(cx, sf, pf, base, &rs);
+    int rc = frame_fn_lock(cx, pf, base, &rs);
+    if (rc < 0)
+      return rc;
+  }
+  if (rs.n == 0)
+    return 0;
+  char *first = summary(cx, sf->type, &rs.v[0]);
+  int extra = rs.n - 1 + rs.more;
+  char *msg = hd__strf(
+      "future '%s' spawned on the multi-thread executor holds non-Send data: %s%s", sf->type,
+      first ? first : "?", extra == 0 ? "" : extra == 1 ? " (and 1 more)" : " (and more)");
+  free(first);
+  if (!msg)
+    return HD_ENOMEM;
+  hd__finding *fd = hd__findings_add(out, rule, nd->loc, msg);
+  if (!fd)
+    return HD_ENOMEM;
+  int cl;
+  const char *callee = hd__async_shown(cx, nd->callee, &cl);
+  hd__finding_note(fd, nd->loc,
+                   hd__strf("'%s' handed to '%.*s': any worker may poll it, and it may move "
+                            "between workers at every await",
+                            sf->type, cl, callee));
+  for (int i = 0; i < rs.n; i++)
+    note_reason(cx, fd, sf, &rs.v[i]);
+  return 0;
+}
+
+int hd__check_non_send_spawn(const hd__check_ctx *cx, int rule, hd__findings *out) {
+  for (int i = 0; i < hd__program_count(cx->prog); i++) {
+    hd__function *fn = hd__program_at(cx->prog, i);
+    for (int n = 0; n < fn->nnodes; n++) {
+      const hd__node *nd = &fn->nodes[n];
+      if (nd->ev != HD__EV_CALL || !nd->spawn || !nd->api || nd->api->role != HD__ROLE_SPAWN ||
+          nd->api->spawn != HD__SPAWN_MULTI)
+        continue;
+      int rc = check_spawn(cx, rule, fn, n, out);
+      if (rc < 0)
+        return rc;
+    }
+  }
+  return 0;
+}
