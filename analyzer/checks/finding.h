@@ -16,7 +16,9 @@ typedef struct hd__note {
 } hd__note;
 
 typedef struct hd__finding {
-  int rule; /* index into hd__rules */
+  int rule;          /* index into hd__rules */
+  const char *level; /* this result's level ("error", "warning"); NULL: the
+                        rule's default from rules.def */
   hd__loc loc;
   char *msg;
   hd__note *notes;

@@ -195,6 +195,14 @@ static void member(CXCursor e, text *t, where *mem) {
         arrow = true;
       }
     }
+    if (arrow && clang_getCursorKind(base) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(base) == CXUnaryOperator_AddrOf) {
+      kids op = children(base); /* (&x)->m is x.m (HD_ASYNC_INIT's &(&t)->hd) */
+      if (op.n == 1) {
+        base = strip(op.v[0]);
+        arrow = false;
+      }
+    }
     lvalue(base, t, mem);
     if (*name) { /* anonymous struct and union members add nothing */
       postfix_base(t, start);

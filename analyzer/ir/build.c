@@ -594,6 +594,150 @@ static void access_var(builder *b, int cur, CXCursor var, hd__loc loc, hd__acc_k
     n->acc[n->nacc++] = (hd__access){id, loc, kind};
 }
 
+/* ---- accesses through members, elements, pointees (shared-capture-race) */
+
+/* An lvalue that names part of an object: `p->m`, `s.m`, `a[k]`, `*p`. */
+static bool mem_lvalue(CXCursor e) {
+  e = hd__cursor_strip(e);
+  enum CXCursorKind k = clang_getCursorKind(e);
+  return k == CXCursor_MemberRefExpr || k == CXCursor_ArraySubscriptExpr ||
+         (k == CXCursor_UnaryOperator &&
+          clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_Deref);
+}
+
+static enum CXChildVisitResult find_sync(CXCursor c, CXCursor parent, CXClientData d) {
+  (void)parent;
+  if (clang_getCursorKind(c) == CXCursor_AnnotateAttr) {
+    char *s = spelling(c);
+    if (s && strcmp(s, "heddle.sync") == 0)
+      *(bool *)d = true;
+    free(s);
+  }
+  return CXChildVisit_Continue;
+}
+
+/* lv is part of a struct annotated HD_SYNC (the innermost pointee or the
+ * object itself, through `.` and `[k]`). */
+static bool sync_member(CXCursor lv) {
+  for (;;) {
+    lv = hd__cursor_strip(lv);
+    enum CXCursorKind k = clang_getCursorKind(lv);
+    if (k != CXCursor_MemberRefExpr && k != CXCursor_ArraySubscriptExpr)
+      return false;
+    kids ch = children(lv);
+    CXCursor base = ch.n >= 1 ? hd__cursor_strip(ch.v[0]) : clang_getNullCursor();
+    free(ch.v);
+    if (clang_Cursor_isNull(base))
+      return false;
+    CXType t = clang_getCanonicalType(clang_getCursorType(base));
+    bool ptr = t.kind == CXType_Pointer;
+    if (ptr)
+      t = clang_getCanonicalType(clang_getPointeeType(t));
+    bool sync = false;
+    if (t.kind == CXType_Record)
+      clang_visitChildren(clang_getTypeDeclaration(t), find_sync, &sync);
+    if (sync || ptr)
+      return sync;
+    lv = base;
+  }
+}
+
+/* A read or write of scalar lvalue lv after node cur; `value` is what a
+ * plain `=` stores (a pointer's canonical text is kept). */
+static void mem_access(builder *b, int cur, CXCursor lv, hd__acc_kind kind, CXCursor value) {
+  CXCursor e = hd__cursor_strip(lv);
+  if (cur < 0 || !mem_lvalue(e))
+    return;
+  CXType t = clang_getCanonicalType(clang_getCursorType(e));
+  if (t.kind == CXType_Record || t.kind == CXType_ConstantArray ||
+      t.kind == CXType_IncompleteArray || t.kind == CXType_VariableArray ||
+      t.kind == CXType_Invalid)
+    return; /* a struct or array as a whole: its parts are accessed instead */
+  char *obj = hd__lockid_ptr(e, &b->lctx);
+  char *val = !clang_Cursor_isNull(value) && t.kind == CXType_Pointer
+                  ? hd__lockid_ptr(value, &b->lctx)
+                  : NULL;
+  hd__node *n = &b->fn->nodes[cur];
+  if (obj && grow((void **)&n->mem, &n->capmem, n->nmem, sizeof *n->mem))
+    n->mem[n->nmem++] = (hd__mem){hd__program_intern(b->prog, obj),
+                                  val ? hd__program_intern(b->prog, val) : NULL,
+                                  loc_of(b, e),
+                                  kind,
+                                  t.kind == CXType_Atomic,
+                                  sync_member(e)};
+  free(obj);
+  free(val);
+}
+
+/* Evaluates lvalue lv as an assignment target or `&` operand: its parts
+ * (pointers, indexes) are read, lv itself is not. */
+static int eval_lvalue(builder *b, CXCursor lv, int cur) {
+  return mem_lvalue(lv) ? eval_children(b, hd__cursor_strip(lv), cur) : expr(b, lv, cur);
+}
+
+/* `&lv`: evaluates lv's parts without reading it. */
+static int eval_addr_of(builder *b, CXCursor e, int cur) {
+  kids ch = children(e);
+  for (int i = 0; i < ch.n; i++)
+    if (is_code(ch.v[i]))
+      cur = eval_lvalue(b, ch.v[i], cur);
+  free(ch.v);
+  return cur;
+}
+
+/* `*p` read, `++lv`, `lv--`, `lv op= v` write after node cur. */
+static void mem_operator(builder *b, int cur, CXCursor e) {
+  kids ch = children(e);
+  enum CXCursorKind k = clang_getCursorKind(e);
+  enum CXUnaryOperatorKind uk =
+      k == CXCursor_UnaryOperator ? clang_getCursorUnaryOperatorKind(e) : CXUnaryOperator_Invalid;
+  if (uk == CXUnaryOperator_Deref)
+    mem_access(b, cur, e, HD__ACC_READ, clang_getNullCursor());
+  else if (ch.n >= 1 && (k == CXCursor_CompoundAssignOperator || uk == CXUnaryOperator_PostInc ||
+                         uk == CXUnaryOperator_PostDec || uk == CXUnaryOperator_PreInc ||
+                         uk == CXUnaryOperator_PreDec))
+    mem_access(b, cur, ch.v[0], HD__ACC_WRITE, clang_getNullCursor());
+  free(ch.v);
+}
+
+/* The poll function of the frame a spawn hands over (`&t.hd` or `&t->hd`
+ * with t of frame type T: T + the pack's poll_suffix), or NULL. */
+static const char *spawned_poll(builder *b, CXCursor call, unsigned future_arg) {
+  if (!b->poll_suffix || future_arg < 1 ||
+      (int)future_arg > clang_Cursor_getNumArguments(call))
+    return NULL;
+  CXCursor a = hd__cursor_strip(clang_Cursor_getArgument(call, future_arg - 1));
+  if (clang_getCursorKind(a) != CXCursor_UnaryOperator ||
+      clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
+    return NULL;
+  kids ch = children(a);
+  CXCursor m = ch.n == 1 ? hd__cursor_strip(ch.v[0]) : clang_getNullCursor();
+  free(ch.v);
+  if (clang_Cursor_isNull(m) || clang_getCursorKind(m) != CXCursor_MemberRefExpr)
+    return NULL;
+  ch = children(m);
+  CXCursor base = ch.n >= 1 ? hd__cursor_strip(ch.v[0]) : clang_getNullCursor();
+  free(ch.v);
+  if (clang_Cursor_isNull(base))
+    return NULL;
+  CXType t = clang_getCursorType(base);
+  if (clang_getCanonicalType(t).kind == CXType_Pointer)
+    t = clang_getPointeeType(t);
+  if (clang_getCanonicalType(t).kind != CXType_Record)
+    return NULL;
+  CXString sp = clang_getTypeSpelling(clang_getUnqualifiedType(t));
+  const char *name = clang_getCString(sp);
+  if (strncmp(name, "struct ", 7) == 0)
+    name += 7;
+  char *poll = NULL;
+  if (!strchr(name, ' ') && asprintf(&poll, "%s%s", name, b->poll_suffix) < 0)
+    poll = NULL;
+  clang_disposeString(sp);
+  const char *out = poll ? hd__program_intern(b->prog, poll) : NULL;
+  free(poll);
+  return out;
+}
+
 /* The assignment target lhs, when it is a local or part of one. */
 static CXCursor assigned_local(CXCursor lhs) {
   CXCursor v = local_base(lhs);
@@ -682,6 +826,8 @@ static int call(builder *b, CXCursor e, int cur) {
       b->fn->nodes[n].api = api;
       if (ctor)
         mark_ctor(b, n, e);
+      if (api && api->role == HD__ROLE_SPAWN)
+        b->fn->nodes[n].task_poll = spawned_poll(b, e, api->future_arg);
       if (api && api->role == HD__ROLE_SPAWN) {
         hd__send_ctx sc = send_ctx(b);
         hd__send_spawn(&sc, e, api, n);
@@ -773,13 +919,14 @@ static int binop(builder *b, CXCursor e, int cur) {
     sink(b, k.v[0], k.v[1]);
   for (int i = 0; i < k.n; i++)
     if (is_code(k.v[i]) && (i > 0 || clang_Cursor_isNull(target)))
-      cur = expr(b, k.v[i], cur);
+      cur = i == 0 && assign ? eval_lvalue(b, k.v[0], cur) : expr(b, k.v[i], cur);
   if (assign) {
     escape(b, cur, k.v[1]);
     hd__send_ctx sc = send_ctx(b);
     hd__send_assign(&sc, k.v[0], k.v[1], cur);
     b->sink_local = NULL;
     access_var(b, cur, target, loc_of(b, k.v[0]), HD__ACC_WRITE);
+    mem_access(b, cur, k.v[0], HD__ACC_WRITE, k.v[1]);
   }
   free(k.v);
   return cur;
@@ -813,12 +960,13 @@ static int expr(builder *b, CXCursor e, int cur) {
     if (uk == CXUnaryOperator_AddrOf) {
       escape(b, cur, e);
       access_var(b, cur, v, at, HD__ACC_ADDR);
-      return clang_Cursor_isNull(v) ? eval_children(b, e, cur) : cur;
+      return clang_Cursor_isNull(v) ? eval_addr_of(b, e, cur) : cur;
     }
     cur = eval_children(b, e, cur);
     if (uk == CXUnaryOperator_PostInc || uk == CXUnaryOperator_PostDec ||
         uk == CXUnaryOperator_PreInc || uk == CXUnaryOperator_PreDec)
       access_var(b, cur, v, at, HD__ACC_WRITE);
+    mem_operator(b, cur, e);
     return cur;
   }
   case CXCursor_CompoundAssignOperator: {
@@ -828,8 +976,14 @@ static int expr(builder *b, CXCursor e, int cur) {
     free(ch.v);
     cur = eval_children(b, e, cur); /* reads the target too */
     access_var(b, cur, v, at, HD__ACC_WRITE);
+    mem_operator(b, cur, e);
     return cur;
   }
+  case CXCursor_MemberRefExpr:
+  case CXCursor_ArraySubscriptExpr:
+    cur = eval_children(b, e, cur);
+    mem_access(b, cur, e, HD__ACC_READ, clang_getNullCursor());
+    return cur;
   case CXCursor_DeclRefExpr:
     access_var(b, cur, clang_getCursorReferenced(e), loc_of(b, e), HD__ACC_READ);
     return cur;

@@ -140,6 +140,7 @@ void hd__function_free(hd__function *fn) {
     free(fn->nodes[i].args);
     free(fn->nodes[i].escapes);
     free(fn->nodes[i].acc);
+    free(fn->nodes[i].mem);
   }
   free(fn->nodes);
   free(fn->locks);

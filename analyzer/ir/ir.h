@@ -111,6 +111,18 @@ typedef struct hd__access {
   hd__acc_kind kind;
 } hd__access;
 
+/* shared-capture-race: a read or write of a scalar member, element or
+ * pointee (`p->m`, `s.m`, `a[k]`, `*p`; not a whole struct or array, not
+ * an `&` operand). */
+typedef struct hd__mem {
+  const char *obj;   /* canonical lvalue text ("(*(*$0).st).processed"), interned */
+  const char *value; /* WRITE by `=` of a pointer: the value's canonical text, or NULL */
+  hd__loc loc;
+  hd__acc_kind kind; /* READ or WRITE */
+  bool atomic;       /* an _Atomic object */
+  bool sync;         /* part of a struct annotated HD_SYNC */
+} hd__mem;
+
 typedef struct hd__node {
   hd__ev ev;
   hd__loc loc;
@@ -145,6 +157,12 @@ typedef struct hd__node {
    * set again on every poll, are left out). */
   hd__access *acc;
   int nacc, capacc;
+  /* Reads and writes of parts of objects after the event, in evaluation
+   * order (shared-capture-race). */
+  hd__mem *mem;
+  int nmem, capmem;
+  const char *task_poll; /* CALL of a spawn: the spawned frame's poll
+                            function (`&t.hd`, t of type T: T__poll) */
   /* non-send-spawn: CALL of a pack spawn: the future's frame, or NULL */
   hd__spawn_frame *spawn;
   /* For path feasibility (feasibility/feasible.h), in fn->farena: */

@@ -18,10 +18,11 @@ int hd__json_write(FILE *out, const hd__findings *fs, const hd__report *r) {
   json_object_set_new(root, "version", json_string(HEDDLE_VERSION));
   for (int i = 0; i < fs->n; i++) {
     const hd__finding *f = &fs->v[i];
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s?, s:b}", "rule",
-                          hd__rules[f->rule].id, "level", hd__rules[f->rule].level, "message",
-                          f->msg, "file", f->loc.file, "line", f->loc.line, "column", f->loc.col,
-                          "fingerprint", f->fingerprint, "suppressed", f->suppressed);
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s?, s:b}", "rule", hd__rules[f->rule].id,
+                  "level", f->level ? f->level : hd__rules[f->rule].level, "message", f->msg,
+                  "file", f->loc.file, "line", f->loc.line, "column", f->loc.col, "fingerprint",
+                  f->fingerprint, "suppressed", f->suppressed);
     if (!o)
       continue;
     if (f->suppressed)

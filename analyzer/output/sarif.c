@@ -117,8 +117,8 @@ static json_t *rules_json(const hd__report *r) {
 static json_t *result_json(const hd__report *r, const hd__finding *f) {
   const hd__rule *rule = &hd__rules[f->rule];
   json_t *res = json_pack("{s:s, s:i, s:s, s:{s:s}, s:[{s:o}]}", "ruleId", rule->id, "ruleIndex",
-                          f->rule, "level", rule->level, "message", "text", f->msg, "locations",
-                          "physicalLocation", physical(r, f->loc));
+                          f->rule, "level", f->level ? f->level : rule->level, "message", "text",
+                          f->msg, "locations", "physicalLocation", physical(r, f->loc));
   if (!res)
     return NULL;
   json_t *related = json_array();

@@ -103,6 +103,7 @@ HD_ASYNC(sensor, f, cx, NULL) {
     HD_AWAIT(f, cx, hd_write_all_init(&f->c.wr, &f->s, f->msg, 2));
     HD_AWAIT(f, cx, hd_sleep_init(&f->c.pause, HEARTBEAT_MS + 20));
     HD_AWAIT(f, cx, hd_write_all_init(&f->c.wr, &f->s, f->msg + 2, 10));
+    // heddle: ignore[cancel-unsafe-select] on a late ack the sensor gives up and closes the stream
     HD_AWAIT(f, cx, hd_timeout_init(&f->c.tmo, hd_read_exact_init(&f->rx, &f->s, f->ack, 4), 500));
     if (f->c.tmo.out != 0 || f->rx.out != 0)
       break;
