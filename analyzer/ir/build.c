@@ -135,6 +135,8 @@ typedef struct builder {
   const char *sink_local; /* ... that local ("@v") */
   CXType future_type;     /* what the await marker's argument 1 points to */
   int future_known;       /* 0: not looked up yet, 1: found, -1: none */
+  CXCursor result_call;   /* a call whose result is assigned to ... */
+  const char *result_lhs; /* ... this lvalue (hd__node.result_to) */
 } builder;
 
 static const char *intern_file(builder *b, CXFile file) {
@@ -436,6 +438,15 @@ static enum CXChildVisitResult find_marker(CXCursor c, CXCursor parent, CXClient
   return CXChildVisit_Break;
 }
 
+/* True when the runtime's future type is known (b->future_type). */
+static bool know_future_type(builder *b) {
+  if (!b->future_known) {
+    b->future_known = -1;
+    clang_visitChildren(clang_getTranslationUnitCursor(b->tu), find_marker, b);
+  }
+  return b->future_known > 0;
+}
+
 /* A future constructor: pack role future, or `F *T_init(T *x, ...)` where
  * F, the runtime's future type (what the await marker takes), is the type
  * of T's first member (hd_sleep_init returns &x->hd). */
@@ -444,11 +455,7 @@ static bool is_ctor(builder *b, CXCursor call, const hd__api_fn *api) {
     return false;
   if (api && api->role == HD__ROLE_FUTURE)
     return true;
-  if (!b->future_known) {
-    b->future_known = -1;
-    clang_visitChildren(clang_getTranslationUnitCursor(b->tu), find_marker, b);
-  }
-  if (b->future_known < 0)
+  if (!know_future_type(b))
     return false;
   CXType ret = clang_getCanonicalType(clang_getCursorType(call));
   CXType arg = clang_getCanonicalType(clang_getCursorType(clang_Cursor_getArgument(call, 0)));
@@ -785,6 +792,107 @@ static hd__send_ctx send_ctx(builder *b) {
   return (hd__send_ctx){b->prog, b->model, &b->lctx, b->fn, b->tu_file};
 }
 
+/* ---- futures referred to by call arguments (cancel-unsafe-select) ----- */
+
+/* rec (canonical) is a record whose first member is the future type. */
+static bool future_record(builder *b, CXType rec) {
+  if (rec.kind != CXType_Record || !know_future_type(b))
+    return false;
+  CXType first = {.kind = CXType_Invalid};
+  clang_Type_visitFields(rec, first_field, &first);
+  return first.kind != CXType_Invalid && clang_equalTypes(first, b->future_type);
+}
+
+static void add_futref(builder *b, int n, int arg, CXCursor at, const char *obj, CXType rec) {
+  hd__node *nd = &b->fn->nodes[n];
+  if (!obj)
+    return;
+  hd__futref *g = realloc(nd->futs, sizeof *g * (size_t)(nd->nfuts + 1));
+  if (!g)
+    return;
+  nd->futs = g;
+  hd__futref *r = &nd->futs[nd->nfuts++];
+  *r = (hd__futref){arg, hd__program_intern(b->prog, obj), NULL, HD__SAFETY_UNKNOWN, loc_of(b, at)};
+  if (rec.kind != CXType_Record)
+    return;
+  CXString sp = clang_getTypeSpelling(clang_getUnqualifiedType(rec));
+  const char *name = clang_getCString(sp);
+  if (strncmp(name, "struct ", 7) == 0)
+    name += 7;
+  if (!strchr(name, ' '))
+    r->type = hd__program_intern(b->prog, name);
+  clang_disposeString(sp);
+  void *ctx[3] = {b, NULL, NULL};
+  clang_visitChildren(clang_getTypeDeclaration(rec), find_annotation, ctx);
+  const hd__api_fn *api = ctx[1];
+  if (api && api->role == HD__ROLE_FUTURE)
+    r->safety = api->cancel_safe;
+}
+
+/* Records on CALL node n the future argument `arg` (expression a) refers
+ * to, if any (see hd__futref). */
+static void future_ref(builder *b, int n, int arg, CXCursor a) {
+  a = hd__cursor_strip(a);
+  enum CXCursorKind k = clang_getCursorKind(a);
+  if (k == CXCursor_CompoundLiteralExpr || k == CXCursor_InitListExpr) {
+    kids ch = children(a);
+    for (int i = 0; i < ch.n; i++)
+      if (is_code(ch.v[i]))
+        future_ref(b, n, arg, ch.v[i]);
+    free(ch.v);
+    return;
+  }
+  if (k == CXCursor_CallExpr) {
+    const callee_info *ci = call_target(b, a);
+    if (!ci || !is_ctor(b, a, ci->api))
+      return;
+    CXCursor x = clang_Cursor_getArgument(a, 0);
+    char *id = hd__lockid_ptr(x, &b->lctx);
+    add_futref(b, n, arg, a, id,
+               clang_getCanonicalType(clang_getPointeeType(clang_getCursorType(x))));
+    free(id);
+    return;
+  }
+  CXType t = clang_getCanonicalType(clang_getCursorType(a));
+  if (t.kind != CXType_Pointer || !know_future_type(b))
+    return;
+  CXType pt = clang_getCanonicalType(clang_getPointeeType(t));
+  char *id = hd__lockid_ptr(a, &b->lctx);
+  if (!id)
+    return;
+  if (future_record(b, pt) && !clang_equalTypes(pt, b->future_type)) {
+    add_futref(b, n, arg, a, id, pt); /* `&x`, x a future struct */
+  } else if (clang_equalTypes(pt, b->future_type)) {
+    /* `&x.hd`: the header of x when it is x's first member */
+    CXType rec = {.kind = CXType_Invalid};
+    kids op = children(a);
+    CXCursor m = op.n == 1 ? hd__cursor_strip(op.v[0]) : clang_getNullCursor();
+    free(op.v);
+    if (clang_getCursorKind(a) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(a) == CXUnaryOperator_AddrOf &&
+        clang_getCursorKind(m) == CXCursor_MemberRefExpr) {
+      kids base = children(m);
+      if (base.n >= 1) {
+        rec = clang_getCanonicalType(clang_getCursorType(base.v[0]));
+        if (rec.kind == CXType_Pointer)
+          rec = clang_getCanonicalType(clang_getPointeeType(rec));
+      }
+      free(base.v);
+    }
+    char *member = spelling(m);
+    size_t li = strlen(id), lm = member ? strlen(member) : 0;
+    if (future_record(b, rec) && lm && li > lm + 1 && id[li - lm - 1] == '.' &&
+        strcmp(id + li - lm, member) == 0) {
+      id[li - lm - 1] = '\0';
+      add_futref(b, n, arg, a, id, rec);
+    } else {
+      add_futref(b, n, arg, a, id, (CXType){.kind = CXType_Invalid});
+    }
+    free(member);
+  }
+  free(id);
+}
+
 static int call(builder *b, CXCursor e, int cur) {
   const callee_info *ci = call_target(b, e);
   bool ctor = ci && is_ctor(b, e, ci->api);
@@ -828,6 +936,10 @@ static int call(builder *b, CXCursor e, int cur) {
         mark_ctor(b, n, e);
       if (api && api->role == HD__ROLE_SPAWN)
         b->fn->nodes[n].task_poll = spawned_poll(b, e, api->future_arg);
+      for (int i = 0; i < nargs; i++)
+        future_ref(b, n, i, clang_Cursor_getArgument(e, (unsigned)i));
+      if (b->result_lhs && clang_equalCursors(e, b->result_call))
+        b->fn->nodes[n].result_to = b->result_lhs;
       if (api && api->role == HD__ROLE_SPAWN) {
         hd__send_ctx sc = send_ctx(b);
         hd__send_spawn(&sc, e, api, n);
@@ -917,9 +1029,19 @@ static int binop(builder *b, CXCursor e, int cur) {
   CXCursor target = assign ? assigned_local(k.v[0]) : clang_getNullCursor();
   if (assign)
     sink(b, k.v[0], k.v[1]);
+  CXCursor saved_call = b->result_call;
+  const char *saved_lhs = b->result_lhs;
+  if (assign && clang_getCanonicalType(clang_getCursorType(k.v[0])).kind == CXType_Pointer) {
+    char *id = hd__lockid_ptr(k.v[0], &b->lctx);
+    b->result_call = hd__cursor_strip(k.v[1]);
+    b->result_lhs = id ? hd__program_intern(b->prog, id) : NULL;
+    free(id);
+  }
   for (int i = 0; i < k.n; i++)
     if (is_code(k.v[i]) && (i > 0 || clang_Cursor_isNull(target)))
       cur = i == 0 && assign ? eval_lvalue(b, k.v[0], cur) : expr(b, k.v[i], cur);
+  b->result_call = saved_call;
+  b->result_lhs = saved_lhs;
   if (assign) {
     escape(b, cur, k.v[1]);
     hd__send_ctx sc = send_ctx(b);
@@ -1800,6 +1922,11 @@ static int build_function(builder *b, CXCursor fdecl) {
       fn->params[fn->nparams++] = hd__program_intern(b->prog, pn);
     free(pn);
   }
+  CXType ft = clang_getCursorType(fdecl);
+  CXType self = clang_getCanonicalType(clang_getPointeeType(clang_getArgType(ft, 0)));
+  fn->drop_hook = np == 1 && know_future_type(b) &&
+                  clang_getCanonicalType(clang_getResultType(ft)).kind == CXType_Void &&
+                  clang_equalTypes(self, b->future_type);
   b->fn = fn;
   b->lctx = (hd__lockid_ctx){fdecl, name, params, params ? np : 0, NULL, NULL, 0};
   reset_body_state(b);

@@ -141,6 +141,7 @@ void hd__function_free(hd__function *fn) {
     free(fn->nodes[i].escapes);
     free(fn->nodes[i].acc);
     free(fn->nodes[i].mem);
+    free(fn->nodes[i].futs);
   }
   free(fn->nodes);
   free(fn->locks);

@@ -123,6 +123,18 @@ typedef struct hd__mem {
   bool sync;         /* part of a struct annotated HD_SYNC */
 } hd__mem;
 
+/* cancel-unsafe-select: a future that an argument of a call refers to:
+ * `&x.hd` (the runtime's future header as x's first member), `&x`, a
+ * constructor call (`hd_read_exact_init(&x, ...)` as the argument), or an
+ * element of a compound-literal array argument (HD_SELECT's branches). */
+typedef struct hd__futref {
+  int arg;           /* 0-based argument index */
+  const char *obj;   /* canonical pointer text of x ("&(*$0).rx"), interned */
+  const char *type;  /* x's record type name, interned, or NULL */
+  hd__safety safety; /* HD_CANCEL_SAFE / HD_CANCEL_UNSAFE on that type */
+  hd__loc loc;
+} hd__futref;
+
 typedef struct hd__node {
   hd__ev ev;
   hd__loc loc;
@@ -147,6 +159,12 @@ typedef struct hd__node {
   const char *ctor_obj;   /* CALL: canonical pointer text of argument 1 */
   bool ctor_unused;       /* its result is discarded or kept in a local */
   const char *ctor_local; /* ... that local ("@v"), or NULL */
+  /* cancel-unsafe-select (CALL): the futures its arguments refer to, and
+   * the lvalue its result is assigned to (`f->h = hd_spawn(...)`: "(*$0).h",
+   * canonical pointer text), or NULL. */
+  hd__futref *futs;
+  int nfuts;
+  const char *result_to;
   /* Pointer values that leave the code after this node's event: call
    * arguments, assigned, initialised and returned pointers, `&x`
    * anywhere (a constructor's own argument 1 excepted). Canonical text. */
@@ -183,6 +201,9 @@ typedef struct hd__function {
   int nnodes, capnodes;
   int exit;    /* where `return` and the end of the body lead */
   int suspend; /* where `return HD_PENDING` of an await leads, or -1 */
+  /* `void fn(F *self)`, F the runtime's future type (what the await marker
+   * takes): the shape of a frame's drop hook (cancel-unsafe-select) */
+  bool drop_hook;
   hd__lock *locks;
   int nlocks, caplocks;
   hd__farena *farena; /* owns the nodes' cond and fx (NULL: none recorded) */
