@@ -232,10 +232,119 @@ static uint64_t bit(int i) {
   return (uint64_t)1 << i;
 }
 
+/* The edges the exploration f of pf followed (as feasibility/witness.c
+ * rebuilds them): state q's edges are to[start[q] .. start[q + 1]), pos[e]
+ * the successor's index in its node's succ. False when out of memory or a
+ * successor state is missing. */
+static bool lock_edges(const hd__check_ctx *cx, hd__function *pf, const hd__lflow *f, int **start,
+                       int **to, int **pos) {
+  int edges = 0;
+  for (int q = 0; q < f->n; q++)
+    edges += pf->nodes[f->v[q].node].nsucc;
+  *start = malloc(sizeof **start * (size_t)(f->n + 1));
+  *to = malloc(sizeof **to * (size_t)(edges + 1));
+  *pos = malloc(sizeof **pos * (size_t)(edges + 1));
+  bool ok = *start && *to && *pos;
+  int e = 0;
+  for (int q = 0; ok && q < f->n; q++) {
+    (*start)[q] = e;
+    uint64_t h, r;
+    hd__lockflow_step(cx->prog, pf, cx->sums, &f->v[q], &h, &r);
+    const hd__node *nd = &pf->nodes[f->v[q].node];
+    for (int i = 0; ok && i < nd->nsucc; i++) {
+      int t = 0;
+      while (t < f->n &&
+             (f->v[t].node != nd->succ[i] || f->v[t].held != h || f->v[t].released != r))
+        t++;
+      ok = t < f->n;
+      (*to)[e] = t;
+      (*pos)[e++] = i;
+    }
+  }
+  if (ok)
+    (*start)[f->n] = e;
+  return ok;
+}
+
+/* Whether no run reaches `node` holding lock `lock`, by a sharper argument
+ * than the search from the entry, which cannot exhaust a counted loop
+ * around the lock: on such a run, take the last acquisition; from the
+ * state before it on, every state holds the lock. So if, for each state p
+ * whose step acquires it, no path from p (nothing known about the values
+ * there) through states holding it reaches the node, no run does. */
+static bool refuted_after_acquires(const hd__check_ctx *cx, hd__function *pf, const hd__lflow *f,
+                                   int node, int lock) {
+  hd__fsolver *z3 = hd__fsolver_thread();
+  int *start = NULL, *to = NULL, *pos = NULL;
+  int *map = malloc(sizeof *map * (size_t)f->n), *back = malloc(sizeof *back * (size_t)f->n);
+  int *queue = malloc(sizeof *queue * (size_t)f->n);
+  int *gs = malloc(sizeof *gs * (size_t)(f->n + 1));
+  bool *target = malloc(sizeof *target * (size_t)f->n);
+  bool ok = z3 && map && back && queue && gs && target && !f->truncated &&
+            lock_edges(cx, pf, f, &start, &to, &pos);
+  int *gto = ok ? malloc(sizeof *gto * (size_t)(start[f->n] + 1)) : NULL;
+  int *gpos = ok ? malloc(sizeof *gpos * (size_t)(start[f->n] + 1)) : NULL;
+  bool any = false;
+  ok = ok && gto && gpos;
+  for (int p = 0; ok && p < f->n; p++) {
+    if (f->v[p].held & bit(lock))
+      continue;
+    bool acquires = false;
+    for (int e = start[p]; e < start[p + 1]; e++)
+      acquires |= (f->v[to[e]].held & bit(lock)) != 0;
+    if (!acquires)
+      continue;
+    any = true;
+    /* p, then the states holding the lock reachable from it */
+    for (int q = 0; q < f->n; q++)
+      map[q] = -1;
+    int n = 0, head = 0, tail = 1;
+    map[p] = n;
+    back[n++] = p;
+    queue[0] = p;
+    while (head < tail) {
+      int q = queue[head++];
+      for (int e = start[q]; e < start[q + 1]; e++) {
+        int t = to[e];
+        if (map[t] < 0 && (f->v[t].held & bit(lock))) {
+          map[t] = n;
+          back[n++] = t;
+          queue[tail++] = t;
+        }
+      }
+    }
+    int ne = 0;
+    for (int k = 0; k < n; k++) {
+      int q = back[k];
+      gs[k] = ne;
+      for (int e = start[q]; e < start[q + 1]; e++)
+        if (map[to[e]] > 0) {
+          gto[ne] = map[to[e]];
+          gpos[ne++] = pos[e];
+        }
+      target[k] = k > 0 && f->v[q].node == node;
+      back[k] = f->v[q].node; /* from here on: the state's CFG node */
+    }
+    gs[n] = ne;
+    hd__wgraph g = {pf, n, back, gs, gto, gpos, target};
+    ok = hd__witness_find(z3, &g, NULL, NULL) == HD__INFEASIBLE;
+  }
+  free(start);
+  free(to);
+  free(pos);
+  free(map);
+  free(back);
+  free(queue);
+  free(gs);
+  free(target);
+  free(gto);
+  free(gpos);
+  return ok && any;
+}
+
 /* A thread-blocking lock that async function pf may hold at an await on
  * a feasible path: the first one found. */
-static int frame_fn_lock(const hd__check_ctx *cx, hd__function *pf, const char *base,
-                         reasons *rs) {
+static int frame_fn_lock(const hd__check_ctx *cx, hd__function *pf, const char *base, reasons *rs) {
   hd__lflow f;
   int rc = hd__lockflow_run(cx->prog, pf, cx->sums, &f);
   if (rc < 0)
@@ -250,8 +359,9 @@ static int frame_fn_lock(const hd__check_ctx *cx, hd__function *pf, const char *
       if (!(f.v[q].held & bit(i)) || !l->family || l->family->kind == HD__LOCK_ASYNC)
         continue;
       hd__fsolver *z3 = hd__fsolver_thread();
-      if (z3 && hd__witness_search(z3, cx->prog, pf, cx->sums, &f, f.v[q].node, bit(i)) ==
-                    HD__INFEASIBLE)
+      if (z3 && (hd__witness_search(z3, cx->prog, pf, cx->sums, &f, f.v[q].node, bit(i)) ==
+                     HD__INFEASIBLE ||
+                 refuted_after_acquires(cx, pf, &f, f.v[q].node, i)))
         continue;
       reason r = {.kind = R_LOCK, .path = base, .lfn = pf, .lock = i, .await = n->loc};
       r.acquire = n->loc;
@@ -341,14 +451,15 @@ static void note_reason(const hd__check_ctx *cx, hd__finding *fd, const hd__spaw
           r->tls ? hd__strf("%s: %s -> the address of _Thread_local '%s' is the storage of the "
                             "thread that took it",
                             at, r->item->type, r->what)
-                 : hd__strf("%s: %s -> the result of %s() belongs to the thread that called it",
-                            at, r->item->type, r->what));
+                 : hd__strf("%s: %s -> the result of %s() belongs to the thread that called it", at,
+                            r->item->type, r->what));
     char *lv = hd__lockid_pretty(r->bound->target, r->bfn->params, r->bfn->nparams);
     const char *when = r->in_frame_fn ? "; an await follows" : " before the spawn";
     if (via)
       hd__finding_note(fd, r->bound->loc,
-                       hd__strf("'%s' assigned here from %.*s(), which returns %s%s%s%s", lv ? lv : "?",
-                                vl, via, r->tls ? "the address of _Thread_local '" : "the result of ",
+                       hd__strf("'%s' assigned here from %.*s(), which returns %s%s%s%s",
+                                lv ? lv : "?", vl, via,
+                                r->tls ? "the address of _Thread_local '" : "the result of ",
                                 r->what, r->tls ? "'" : "()", when));
     else
       hd__finding_note(fd, r->bound->loc,
@@ -411,9 +522,11 @@ static int check_spawn(const hd__check_ctx *cx, int rule, hd__function *fn, int 
     return 0;
   char *first = summary(cx, sf->type, &rs.v[0]);
   int extra = rs.n - 1 + rs.more;
-  char *msg = hd__strf(
-      "future '%s' spawned on the multi-thread executor holds non-Send data: %s%s", sf->type,
-      first ? first : "?", extra == 0 ? "" : extra == 1 ? " (and 1 more)" : " (and more)");
+  char *msg = hd__strf("future '%s' spawned on the multi-thread executor holds non-Send data: %s%s",
+                       sf->type, first ? first : "?",
+                       extra == 0   ? ""
+                       : extra == 1 ? " (and 1 more)"
+                                    : " (and more)");
   free(first);
   if (!msg)
     return HD_ENOMEM;

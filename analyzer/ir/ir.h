@@ -207,7 +207,7 @@ typedef struct hd__function {
   hd__lock *locks;
   int nlocks, caplocks;
   hd__farena *farena; /* owns the nodes' cond and fx (NULL: none recorded) */
-  hd__bound *bounds; /* non-send-spawn: thread-bound values stored */
+  hd__bound *bounds;  /* non-send-spawn: thread-bound values stored */
   int nbounds, capbounds;
 } hd__function;
 

@@ -175,7 +175,8 @@ static const char *type_text(const hd__send_ctx *c, CXType t) {
   const char *sp = clang_getCString(s);
   const char *out;
   if (strstr(sp, "(unnamed") || strstr(sp, "(anonymous"))
-    out = hd__program_intern(c->prog, strncmp(sp, "union", 5) == 0 ? "union {...}" : "struct {...}");
+    out =
+        hd__program_intern(c->prog, strncmp(sp, "union", 5) == 0 ? "union {...}" : "struct {...}");
   else
     out = hd__program_intern(c->prog, sp);
   clang_disposeString(s);
@@ -289,7 +290,8 @@ static bool spawned_frame(const hd__send_ctx *c, CXCursor e, CXType *frame, char
   if (k == CXCursor_CallExpr) /* a constructor: its argument 1 */
     return depth < 4 && clang_Cursor_getNumArguments(e) >= 1 &&
            spawned_frame(c, clang_Cursor_getArgument(e, 0), frame, obj, depth + 1);
-  if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
+  if (k == CXCursor_UnaryOperator &&
+      clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
     kids ch = children(e);
     CXCursor o = ch.n == 1 ? hd__cursor_strip(ch.v[0]) : clang_getNullCursor();
     if (clang_getCursorKind(o) == CXCursor_MemberRefExpr) {
@@ -475,7 +477,8 @@ static bool bound_value(const hd__send_ctx *c, CXCursor e, hd__bound *b, int dep
     free(name);
     return yes;
   }
-  if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
+  if (k == CXCursor_UnaryOperator &&
+      clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
     kids ch = children(e);
     CXCursor v = ch.n == 1 ? tls_object(ch.v[0]) : clang_getNullCursor();
     if (clang_Cursor_isNull(v))
@@ -514,7 +517,8 @@ static bool bound_value(const hd__send_ctx *c, CXCursor e, hd__bound *b, int dep
       return false;
     kids ch = children(e);
     for (int i = 0; i < ch.n; i++) {
-      enum CXTypeKind ot = clang_getCanonicalType(clang_getCursorType(hd__cursor_strip(ch.v[i]))).kind;
+      enum CXTypeKind ot =
+          clang_getCanonicalType(clang_getCursorType(hd__cursor_strip(ch.v[i]))).kind;
       if ((ot == CXType_Pointer || is_array(ot)) && bound_value(c, ch.v[i], b, depth + 1))
         return true;
     }
@@ -522,8 +526,8 @@ static bool bound_value(const hd__send_ctx *c, CXCursor e, hd__bound *b, int dep
   }
   if (k == CXCursor_ConditionalOperator) {
     kids ch = children(e);
-    return ch.n == 3 && (bound_value(c, ch.v[1], b, depth + 1) ||
-                         bound_value(c, ch.v[2], b, depth + 1));
+    return ch.n == 3 &&
+           (bound_value(c, ch.v[1], b, depth + 1) || bound_value(c, ch.v[2], b, depth + 1));
   }
   return false;
 }

@@ -13,9 +13,9 @@ struct hd__model {
 };
 
 static const char *const role_names[HD__ROLE_COUNT] = {
-    "await",    "suspending", "lock_acquire", "lock_release", "lock_try", "noreturn",
-    "blocking", "spawn",      "block_on",     "cancelling",   "future",   "runtime_current",
-    "thread_bound",
+    "await",    "suspending",      "lock_acquire", "lock_release", "lock_try",
+    "noreturn", "blocking",        "spawn",        "block_on",     "cancelling",
+    "future",   "runtime_current", "thread_bound",
 };
 
 const char *hd__role_name(hd__role r) {
