@@ -305,14 +305,15 @@ static verdict judge_poll(ctx *c, const char *poll, int depth) {
 
 static const char *const kind_what[] = {"a select branch", "the inner future of a timeout",
                                         "the future of an aborted task",
-                                        "dropped unfinished by hd_future_drop"};
+                                        "dropped by hd_future_drop, maybe unfinished"};
 enum { POS_COMBINATOR, POS_TIMEOUT, POS_ABORT, POS_DROP };
 
 static int report(ctx *c, int rule, const hd__function *fn, int p, int kind, const verdict *v,
                   hd__findings *out) {
   const hd__node *pn = &fn->nodes[p];
-  bool loop =
-      v->ctor >= 0 && reaches(fn, p, v->ctor, NULL, false) && reaches(fn, v->ctor, p, NULL, false);
+  /* the classic bug: a combinator in a loop that re-creates its branch */
+  bool loop = (kind == POS_COMBINATOR || kind == POS_TIMEOUT) && v->ctor >= 0 &&
+              reaches(fn, p, v->ctor, NULL, false) && reaches(fn, v->ctor, p, NULL, false);
   const char *pos = kind == POS_ABORT  ? "abort"
                     : kind == POS_DROP ? "hd_future_drop"
                                        : bare(c, pn->callee, "_init");
@@ -326,7 +327,7 @@ static int report(ctx *c, int rule, const hd__function *fn, int p, int kind, con
                          ? "a branch of a cancelling combinator"
                          : kind_what[kind];
   const char *when = kind == POS_ABORT     ? "when the task is aborted mid-way"
-                     : kind == POS_DROP    ? "dropped unfinished"
+                     : kind == POS_DROP    ? "if it has started"
                      : kind == POS_TIMEOUT ? "when the deadline passes first"
                                            : "when another branch wins";
   const char *leaf = v->name[v->n - 1];
@@ -354,11 +355,14 @@ static int report(ctx *c, int rule, const hd__function *fn, int p, int kind, con
                    "%s, %s; fix: create the future once outside the loop and select on "
                    "hd_by_ref(&fut), or %s",
                    v->name[0], what, chain, when, lost, alt);
+  else if (kind == POS_DROP)
+    msg = hd__strf("cancel-unsafe future '%s' is %s (%s): %s, %s; fix: poll it to completion "
+                   "before dropping it, or %s",
+                   v->name[0], what, chain, when, lost, alt);
   else
     msg = hd__strf("cancel-unsafe future '%s' is %s (%s): %s, %s; fix: %s, or keep the future "
-                   "out of the %s (poll it through hd_by_ref) and finish it",
-                   v->name[0], what, chain, when, lost, alt,
-                   kind == POS_DROP ? "drop" : "combinator");
+                   "out of the combinator (poll it through hd_by_ref) and finish it",
+                   v->name[0], what, chain, when, lost, alt);
   hd__finding *fd = hd__findings_add(out, rule, pn->loc, msg);
   if (!fd)
     return HD_ENOMEM;
