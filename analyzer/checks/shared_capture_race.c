@@ -566,36 +566,36 @@ static const char *noun(const hd__mem *m) {
   return m->kind == HD__ACC_WRITE ? "write" : "read";
 }
 
+/* The locks held at access m of fn, as fn writes them (for messages). */
+static char *locks_at(const hd__function *fn, const hd__mem *m) {
+  const char *raw[MAX_LOCKS];
+  int nraw = 0;
+  flow f = {.fn = fn};
+  if (flow_run(&f) == 0)
+    for (int i = 0; i < fn->nnodes; i++)
+      if (m >= fn->nodes[i].mem && m < fn->nodes[i].mem + fn->nodes[i].nmem) {
+        for (int b = 0; b < f.nname && f.reached[i]; b++)
+          if (f.out[i] >> b & 1)
+            raw[nraw++] = f.name[b];
+        break;
+      }
+  flow_free(&f);
+  return lockset_text(fn, raw, nraw);
+}
+
 /* Reports the race of task access p (primary, in task pt of site ps) with
  * other access o (in function ofn). kind: 0 another instance, 1 another
  * task, 2 the spawner. */
 static int report(ctx *C, const site *ps, const acc *p, const hd__function *ofn, const acc *o,
-                  int kind, const site *os, const char *olocks_text) {
+                  int kind, const site *os) {
   if (!first_time(C, p->m->loc, o->m->loc))
     return 0;
   char *what = pretty(ps->task, p->m->obj);
   char *tn = task_name(C, ps->task);
   char *on = task_name(C, ofn);
   const hd__node *sn = &ps->sp->nodes[ps->node];
-  char *plocks = NULL;
-  {
-    /* the primary's locks in its own terms */
-    const char *raw[MAX_LOCKS];
-    int nraw = 0;
-    flow f = {.fn = ps->task};
-    if (flow_run(&f) == 0) {
-      for (int i = 0; i < ps->task->nnodes && nraw == 0; i++)
-        for (int k = 0; k < ps->task->nodes[i].nmem; k++)
-          if (&ps->task->nodes[i].mem[k] == p->m && f.reached[i]) {
-            for (int b = 0; b < f.nname; b++)
-              if (f.out[i] >> b & 1)
-                raw[nraw++] = f.name[b];
-            break;
-          }
-    }
-    flow_free(&f);
-    plocks = lockset_text(ps->task, raw, nraw);
-  }
+  char *plocks = locks_at(ps->task, p->m);
+  char *olocks = locks_at(ofn, o->m);
   char *msg;
   bool same = loc_eq(p->m->loc, o->m->loc);
   if (kind == 0)
@@ -625,8 +625,8 @@ static int report(ctx *C, const site *ps, const acc *p, const hd__function *ofn,
       hd__finding_note(fd, os->sp->nodes[os->node].loc,
                        hd__strf("task '%s' spawned here, still running", on));
     hd__finding_note(fd, o->m->loc,
-                     hd__strf("'%s' %s here (locks held: %s)", ow ? ow : o->m->obj, verb(o->m),
-                              olocks_text ? olocks_text : "none"));
+                     hd__strf("'%s' %s here%s (locks held: %s)", ow ? ow : o->m->obj, verb(o->m),
+                              kind == 0 ? " by another instance" : "", olocks ? olocks : "none"));
     hd__finding_note(fd, p->m->loc,
                      hd__strf("'%s' %s here (locks held: %s); no common lock", what, verb(p->m),
                               plocks ? plocks : "none"));
@@ -636,16 +636,11 @@ static int report(ctx *C, const site *ps, const acc *p, const hd__function *ofn,
     free(ow);
   }
   free(plocks);
+  free(olocks);
   free(what);
   free(tn);
   free(on);
   return rc;
-}
-
-/* The other access's locks as written in its task (re-rooted texts are in
- * the spawner's terms, so print those). */
-static char *acc_locks_text(const hd__function *spawner, const acc *a) {
-  return lockset_text(spawner, a->locks, a->nlocks);
 }
 
 /* Pairs of two task access lists; primary from b. */
@@ -659,9 +654,7 @@ static int pair_tasks(ctx *C, const site *sa, const site *sb, int kind) {
         const acc *o = &sa->acc[i % sa->nacc];
         if ((o->m->kind == HD__ACC_WRITE) != (i < sa->nacc) || !races(p, o))
           continue;
-        char *ol = acc_locks_text(sa->sp, o);
-        int rc = report(C, sb, p, sa->task, o, kind, sa, ol);
-        free(ol);
+        int rc = report(C, sb, p, sa->task, o, kind, sa);
         if (rc < 0)
           return rc;
       }
@@ -838,11 +831,8 @@ static int pair_spawner(ctx *C, const site *s, const flow *sf) {
           if ((p->m->kind == HD__ACC_WRITE) != (pass == 0))
             continue;
           for (int k = 0; k < nmine && rc == 0; k++)
-            if (races(p, &mine[k])) {
-              char *ol = acc_locks_text(fn, &mine[k]);
-              rc = report(C, s, p, fn, &mine[k], 2, NULL, ol);
-              free(ol);
-            }
+            if (races(p, &mine[k]))
+              rc = report(C, s, p, fn, &mine[k], 2, NULL);
         }
     }
     for (int k = 0; k < nmine; k++)

@@ -710,8 +710,7 @@ static void mem_operator(builder *b, int cur, CXCursor e) {
 /* The poll function of the frame a spawn hands over (`&t.hd` or `&t->hd`
  * with t of frame type T: T + the pack's poll_suffix), or NULL. */
 static const char *spawned_poll(builder *b, CXCursor call, unsigned future_arg) {
-  if (!b->poll_suffix || future_arg < 1 ||
-      (int)future_arg > clang_Cursor_getNumArguments(call))
+  if (!b->poll_suffix || future_arg < 1 || (int)future_arg > clang_Cursor_getNumArguments(call))
     return NULL;
   CXCursor a = hd__cursor_strip(clang_Cursor_getArgument(call, future_arg - 1));
   if (clang_getCursorKind(a) != CXCursor_UnaryOperator ||
