@@ -548,9 +548,10 @@ static void add_bound(const hd__send_ctx *c, hd__bound b) {
 void hd__send_assign(const hd__send_ctx *c, CXCursor lhs, CXCursor rhs, int n) {
   if (n < 0)
     return;
-  hd__bound b = {.node = n, .loc = expansion_loc(c->prog, rhs)};
+  hd__bound b = {.node = n};
   if (!bound_value(c, rhs, &b, 0))
     return;
+  b.loc = expansion_loc(c->prog, rhs);
   CXCursor l = hd__cursor_strip(lhs);
   enum CXCursorKind k = clang_getCursorKind(l);
   if (k == CXCursor_VarDecl) {
@@ -571,7 +572,9 @@ void hd__send_return(const hd__send_ctx *c, CXCursor ret, int n) {
   kids ch = children(ret);
   if (n < 0 || ch.n != 1)
     return;
-  hd__bound b = {.node = n, .loc = expansion_loc(c->prog, ch.v[0])};
-  if (bound_value(c, ch.v[0], &b, 0))
-    add_bound(c, b);
+  hd__bound b = {.node = n};
+  if (!bound_value(c, ch.v[0], &b, 0))
+    return;
+  b.loc = expansion_loc(c->prog, ch.v[0]);
+  add_bound(c, b);
 }
