@@ -45,7 +45,9 @@ typedef struct reason {
   const char *what, *via; /* the thread_bound function / thread-local; via:
                              the program function that returned it, or NULL */
   bool tls;
-  bool in_frame_fn; /* stored by the frame's own async function */
+  bool in_frame_fn;     /* stored by the frame's own async function */
+  const hd__node *call; /* ... by bfn, called here with (part of) the frame */
+  const hd__function *caller;
   /* R_LOCK: the async function at `path` holds lock `lock` of lfn */
   const hd__function *lfn;
   int lock;
@@ -210,22 +212,63 @@ static hd__function *poll_of(const hd__check_ctx *cx, const char *type, const ch
   return fn;
 }
 
-/* Values the async function pf of the frame at `base` stores in its own
- * frame (argument 0) on a path to an await. */
-static void frame_fn_bounds(const hd__check_ctx *cx, const hd__spawn_frame *sf,
-                            const hd__function *pf, const char *base, reasons *rs) {
-  for (int i = 0; i < pf->nbounds; i++) {
-    const hd__bound *b = &pf->bounds[i];
-    char *path = b->target ? frame_path(b->target, "(*$0)", base) : NULL;
-    reason r = {.kind = R_BOUND, .bfn = pf, .bound = b, .in_frame_fn = true};
-    if (path && resolve(cx, b, &r) && reaches(cx, pf, b->node, -1)) {
-      r.path = hd__program_intern(cx->prog, path);
-      r.item = item_at(sf, r.path);
-      if (r.path)
-        add_reason(rs, r);
-    }
-    free(path);
+/* Adds bound b of function bfn, stored into root's part `base`... when
+ * its path resolves and the store (or the call making it) reaches `to`. */
+static void add_store(const hd__check_ctx *cx, const hd__spawn_frame *sf, const hd__bound *b,
+                      const hd__function *bfn, const char *root, const char *base, reason r,
+                      reasons *rs) {
+  char *path = b->target ? frame_path(b->target, root, base) : NULL;
+  r.kind = R_BOUND;
+  r.bfn = bfn;
+  r.bound = b;
+  if (path && resolve(cx, b, &r)) {
+    r.path = hd__program_intern(cx->prog, path);
+    r.item = r.path ? item_at(sf, r.path) : NULL;
+    if (r.path)
+      add_reason(rs, r);
   }
+  free(path);
+}
+
+/* The thread-bound values function fn stores into the frame object `root`
+ * (canonical text; its part `base` of the spawned frame) on a path to node
+ * `to` (to < 0: to an await): its own stores, and those of the functions it
+ * calls with a pointer to the object or a part of it (constructors,
+ * helpers: their stores through that parameter). */
+static void stores(const hd__check_ctx *cx, const hd__spawn_frame *sf, const hd__function *fn,
+                   const char *root, const char *base, int to, reasons *rs) {
+  size_t rl = strlen(root);
+  for (int i = 0; i < fn->nbounds; i++)
+    if (fn->bounds[i].target && strncmp(fn->bounds[i].target, root, rl) == 0 &&
+        reaches(cx, fn, fn->bounds[i].node, to))
+      add_store(cx, sf, &fn->bounds[i], fn, root, base,
+                (reason){.in_frame_fn = to < 0, .caller = fn}, rs);
+  /* a pointer to the whole object: "(*X)" -> "X", "o" -> "&o" */
+  char *whole = rl > 3 && strncmp(root, "(*", 2) == 0 && root[rl - 1] == ')'
+                    ? hd__strf("%.*s", (int)rl - 3, root + 2)
+                    : hd__strf("&%s", root);
+  for (int n = 0; whole && n < fn->nnodes; n++) {
+    const hd__node *c = &fn->nodes[n];
+    const hd__function *callee =
+        c->ev == HD__EV_CALL && c->callee ? hd__program_find(cx->prog, c->callee) : NULL;
+    if (!callee || callee == fn || !callee->nbounds || !reaches(cx, fn, n, to))
+      continue;
+    for (int k = 0; k < c->nargs; k++) {
+      const char *a = c->args[k];
+      char *sub = NULL; /* the part passed, as a path under base */
+      if (a && strcmp(a, whole) == 0)
+        sub = hd__strf("%s", base);
+      else if (a && a[0] == '&' && strncmp(a + 1, root, rl) == 0 && a[1 + rl] == '.')
+        sub = frame_path(a + 1, root, base);
+      char *param = sub ? hd__strf("(*$%d)", k) : NULL;
+      for (int i = 0; param && i < callee->nbounds; i++)
+        add_store(cx, sf, &callee->bounds[i], callee, param, sub,
+                  (reason){.in_frame_fn = to < 0, .call = c, .caller = fn}, rs);
+      free(param);
+      free(sub);
+    }
+  }
+  free(whole);
 }
 
 static uint64_t bit(int i) {
@@ -454,7 +497,7 @@ static void note_reason(const hd__check_ctx *cx, hd__finding *fd, const hd__spaw
                  : hd__strf("%s: %s -> the result of %s() belongs to the thread that called it", at,
                             r->item->type, r->what));
     char *lv = hd__lockid_pretty(r->bound->target, r->bfn->params, r->bfn->nparams);
-    const char *when = r->in_frame_fn ? "; an await follows" : " before the spawn";
+    const char *when = r->call ? "" : r->in_frame_fn ? "; an await follows" : " before the spawn";
     if (via)
       hd__finding_note(fd, r->bound->loc,
                        hd__strf("'%s' assigned here from %.*s(), which returns %s%s%s%s",
@@ -467,6 +510,15 @@ static void note_reason(const hd__check_ctx *cx, hd__finding *fd, const hd__spaw
                                 r->tls ? "the address of _Thread_local '" : "", r->what,
                                 r->tls ? "'" : "()", when));
     free(lv);
+    if (r->call) {
+      int cl, fl;
+      const char *callee = hd__async_shown(cx, r->call->callee, &cl);
+      const char *caller = hd__async_shown(cx, r->caller->key, &fl);
+      hd__finding_note(fd, r->call->loc,
+                       hd__strf("'%.*s' called here by '%.*s' with the frame%s", cl, callee, fl,
+                                caller,
+                                r->in_frame_fn ? "; an await follows" : ", before the spawn"));
+    }
   } else {
     const hd__lock *l = &r->lfn->locks[r->lock];
     char fam[64];
@@ -494,18 +546,8 @@ static int check_spawn(const hd__check_ctx *cx, int rule, hd__function *fn, int 
     if (sf->items[i].why)
       add_reason(&rs, (reason){.kind = R_TYPE, .path = sf->items[i].path, .item = &sf->items[i]});
   /* the spawner's stores into the frame before the spawn */
-  for (int i = 0; sf->obj && i < fn->nbounds; i++) {
-    const hd__bound *b = &fn->bounds[i];
-    char *path = b->target ? frame_path(b->target, sf->obj, "") : NULL;
-    reason r = {.kind = R_BOUND, .bfn = fn, .bound = b};
-    if (path && resolve(cx, b, &r) && reaches(cx, fn, b->node, n)) {
-      r.path = hd__program_intern(cx->prog, path);
-      r.item = r.path ? item_at(sf, r.path) : NULL;
-      if (r.path)
-        add_reason(&rs, r);
-    }
-    free(path);
-  }
+  if (sf->obj)
+    stores(cx, sf, fn, sf->obj, "", n, &rs);
   /* the frame's async function and those of the child frames it embeds */
   for (int i = -1; i < sf->nitems; i++) {
     const char *type = i < 0 ? sf->type : sf->items[i].record;
@@ -513,7 +555,7 @@ static int check_spawn(const hd__check_ctx *cx, int rule, hd__function *fn, int 
     if (!pf)
       continue;
     const char *base = i < 0 ? "" : sf->items[i].path;
-    frame_fn_bounds(cx, sf, pf, base, &rs);
+    stores(cx, sf, pf, "(*$0)", base, -1, &rs);
     int rc = frame_fn_lock(cx, pf, base, &rs);
     if (rc < 0)
       return rc;

@@ -5,7 +5,8 @@
  * not pin: arrays of non-Send data, a frame type annotated HD_SEND (its own
  * verdict), a pack `types:` entry, types behind a pointer (not followed),
  * a constructor call as the spawn argument, the spawner's stores before
- * and after the spawn, stores through a local, a thread-bound value stored
+ * and after the spawn, stores made by functions called with the frame
+ * (constructors, a child's), stores through a local, a thread-bound value stored
  * after the last await, hd_spawn_local, the message/notes of a frame
  * with several reasons, and locks in a counted loop (held across the
  * await; released under a flag before it). */
@@ -223,6 +224,71 @@ static void test_non_send_spawn_async_fn_stores(void **state) {
       13, 0);
 }
 
+static void test_non_send_spawn_stores_by_callees(void **state) {
+  expect_lines(
+      /* a constructor that keeps a thread-bound value, called by the spawner */
+      "HD_ASYNC_FN(q, int, void *conn; hd_yield y;);\n"
+      "HD_ASYNC(q, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); HD_RETURN(f, 0); }\n"
+      "HD_ASYNC_END(f)\n"
+      "static pthread_key_t key;\n"
+      "static hd_future *q_init(q *f) {\n"
+      "  HD_ASYNC_INIT(f, q);\n"
+      "  f->conn = pthread_getspecific(key);\n"
+      "  return &f->hd;\n"
+      "}\n"
+      "hd_join_handle *go(void) {\n"
+      "  static q x;\n"
+      "  q_init(&x);\n"
+      "  return hd_spawn(&x.hd);\n" /* 13 */
+      "}\n"
+      /* a child frame's constructor, awaited by the spawned frame */
+      "HD_ASYNC_FN(child, int, int *slot; hd_yield y;);\n"
+      "HD_ASYNC(child, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); HD_RETURN(f, 0); }\n"
+      "HD_ASYNC_END(f)\n"
+      "static hd_future *child_init(child *c) {\n"
+      "  HD_ASYNC_INIT(c, child);\n"
+      "  c->slot = &tls_counter;\n"
+      "  return &c->hd;\n"
+      "}\n"
+      "HD_ASYNC_FN(parent, int, union { child c; } u;);\n"
+      "HD_ASYNC(parent, f, cx, NULL) {\n"
+      "  HD_AWAIT(f, cx, child_init(&f->u.c));\n"
+      "  HD_RETURN(f, 0);\n"
+      "}\n"
+      "HD_ASYNC_END(f)\n" SPAWNER(parent, "", "hd_spawn"), /* 29..34: spawn on 33 */
+      13, 33, 0);
+  hd__findings fs = run("HD_ASYNC_FN(child, int, int *slot; hd_yield y;);\n"
+                        "HD_ASYNC(child, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); "
+                        "HD_RETURN(f, 0); }\n"
+                        "HD_ASYNC_END(f)\n"
+                        "static hd_future *child_init(child *c) {\n"
+                        "  HD_ASYNC_INIT(c, child);\n"
+                        "  c->slot = &tls_counter;\n"
+                        "  return &c->hd;\n"
+                        "}\n"
+                        "HD_ASYNC_FN(parent, int, union { child c; } u;);\n"
+                        "HD_ASYNC(parent, f, cx, NULL) {\n"
+                        "  HD_AWAIT(f, cx, child_init(&f->u.c));\n"
+                        "  HD_RETURN(f, 0);\n"
+                        "}\n"
+                        "HD_ASYNC_END(f)\n" SPAWNER(parent, "", "hd_spawn"));
+  assert_int_equal(fs.n, 1);
+  assert_string_equal(fs.v[0].msg, "future 'parent' spawned on the multi-thread executor holds "
+                                   "non-Send data: 'parent.u.c.slot' points into _Thread_local "
+                                   "'tls_counter'");
+  bool store = false, call = false;
+  for (int k = 0; k < fs.v[0].nnotes; k++) {
+    store |= strcmp(fs.v[0].notes[k].msg,
+                    "'c->slot' assigned here from the address of _Thread_local 'tls_counter'") == 0;
+    call |= strcmp(fs.v[0].notes[k].msg, "'child_init' called here by 'parent' with the frame; an "
+                                         "await follows") == 0 &&
+            fs.v[0].notes[k].loc.line == 11;
+  }
+  assert_true(store);
+  assert_true(call);
+  hd__findings_free(&fs);
+}
+
 static void test_non_send_spawn_several_reasons(void **state) {
   hd__findings fs = run("HD_ASYNC_FN(a, int, hd_rc *rc; pthread_t owner; hd_yield y;);\n"
                         "HD_ASYNC(a, f, cx, NULL) {\n"
@@ -285,6 +351,7 @@ int main(void) {
       cmocka_unit_test(test_non_send_spawn_constructor_argument),
       cmocka_unit_test(test_non_send_spawn_spawner_stores),
       cmocka_unit_test(test_non_send_spawn_async_fn_stores),
+      cmocka_unit_test(test_non_send_spawn_stores_by_callees),
       cmocka_unit_test(test_non_send_spawn_several_reasons),
       cmocka_unit_test(test_non_send_spawn_lock_in_loop),
   };
