@@ -82,13 +82,19 @@ out:
   return rc;
 }
 
-/* Asks whether the current path can run; on UNKNOWN or an exhausted
- * budget the whole search halts (and proves nothing). */
-static bool feasible_so_far(search *S) {
-  hd__fverdict v = HD__FUNKNOWN;
-  if (S->queries++ < HD__WITNESS_BUDGET)
-    v = hd__fpath_check(S->s, &S->path);
+/* Asks whether the current path can run. An exhausted budget, or UNKNOWN
+ * for a path that reaches the target, halts the whole search (it proves
+ * nothing). UNKNOWN for a prefix lets the search go on: a longer path may
+ * still be refuted (only real contradictions prune). */
+static bool feasible_so_far(search *S, bool at_target) {
+  if (S->queries++ >= HD__WITNESS_BUDGET) {
+    S->unsure = S->halt = true;
+    return false;
+  }
+  hd__fverdict v = hd__fpath_check(S->s, &S->path);
   if (v == HD__FUNKNOWN) {
+    if (!at_target)
+      return true;
     S->unsure = S->halt = true;
     return false;
   }
@@ -137,7 +143,7 @@ static void dfs(search *S, int q) {
   }
   S->stack[S->nstack++] = q;
   if (g->target[q]) {
-    S->found = feasible_so_far(S);
+    S->found = feasible_so_far(S, true);
     if (!S->found)
       S->nstack--;
     return; /* past the target, every path extends this refuted one */
@@ -172,7 +178,7 @@ static void dfs(search *S, int q) {
     int before = S->path.n;
     if (branch) {
       hd__fpath_cond(&S->path, nd->cond, g->pos[e] == 0);
-      if (!feasible_so_far(S)) {
+      if (!feasible_so_far(S, false)) {
         S->path.n = before;
         continue;
       }

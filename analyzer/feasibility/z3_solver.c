@@ -365,6 +365,66 @@ static void count(hd__fsolver *s, hd__fverdict v) {
     s->stats.unknown++;
 }
 
+/* Whether e holds a value that is not a constant. */
+static bool has_free_value(const hd__fexpr *e) {
+  if (!e)
+    return false;
+  if (e->op == HD__FOP_VAR || e->op == HD__FOP_UNKNOWN)
+    return true;
+  return has_free_value(e->a) || has_free_value(e->b) || has_free_value(e->c);
+}
+
+/* Whether e multiplies, divides or shifts two non-constant values: the
+ * bit-vector terms that make Z3 give up within its rlimit. */
+static bool is_nonlinear(const hd__fexpr *e) {
+  if (!e)
+    return false;
+  switch (e->op) {
+  case HD__FOP_MUL:
+  case HD__FOP_DIV:
+  case HD__FOP_REM:
+  case HD__FOP_SHL:
+  case HD__FOP_SHR:
+    if (has_free_value(e->a) && has_free_value(e->b))
+      return true;
+    break;
+  default:
+    break;
+  }
+  return is_nonlinear(e->a) || is_nonlinear(e->b) || is_nonlinear(e->c);
+}
+
+/* Asserts the path's steps (all of them, or only the linear ones) in a new
+ * scope and checks; pops back to the empty base scope. */
+static hd__fverdict solve(hd__fsolver *s, int n, bool linear_only) {
+  z3_error = Z3_OK;
+  s->failed = false;
+  Z3_solver_push(s->ctx, s->solver);
+  for (int k = 0; k < n && !s->failed; k++) {
+    const hd__fstep *st = &s->steps[k];
+    if (st->kind == HD__FSTEP_COND && !st->e)
+      continue;
+    if (linear_only && is_nonlinear(st->e))
+      continue; /* an assignment skipped leaves its new version free */
+    assert_step(s, k);
+  }
+  hd__fverdict v = HD__FUNKNOWN;
+  if (!s->failed && z3_error == Z3_OK) {
+    Z3_lbool r = Z3_solver_check(s->ctx, s->solver);
+    if (z3_error == Z3_OK)
+      v = r == Z3_L_TRUE ? HD__FEASIBLE : r == Z3_L_FALSE ? HD__INFEASIBLE : HD__FUNKNOWN;
+  }
+  if (s->failed || z3_error != Z3_OK)
+    s->stats.errors++;
+  /* Back to the empty base scope even if an error left things unbalanced. */
+  z3_error = Z3_OK;
+  unsigned scopes = Z3_solver_get_num_scopes(s->ctx, s->solver);
+  if (scopes)
+    Z3_solver_pop(s->ctx, s->solver, scopes);
+  release_held(s);
+  return v;
+}
+
 hd__fverdict hd__fsolver_check(hd__fsolver *s, const hd__fstep *steps, int n) {
   bool any_cond = false;
   for (int k = 0; k < n; k++)
@@ -382,27 +442,19 @@ hd__fverdict hd__fsolver_check(hd__fsolver *s, const hd__fstep *steps, int n) {
     return HD__FEASIBLE;
   }
   s->stats.queries++;
-  z3_error = Z3_OK;
-  s->failed = false;
   s->steps = steps;
-  Z3_solver_push(s->ctx, s->solver);
-  for (int k = 0; k < n && !s->failed; k++)
-    if (steps[k].kind != HD__FSTEP_COND || steps[k].e)
-      assert_step(s, k);
-  hd__fverdict v = HD__FUNKNOWN;
-  if (!s->failed && z3_error == Z3_OK) {
-    Z3_lbool r = Z3_solver_check(s->ctx, s->solver);
-    if (z3_error == Z3_OK)
-      v = r == Z3_L_TRUE ? HD__FEASIBLE : r == Z3_L_FALSE ? HD__INFEASIBLE : HD__FUNKNOWN;
+  hd__fverdict v = solve(s, n, false);
+  if (v == HD__FUNKNOWN) {
+    /* Z3 gave up, usually on a product or quotient of two unknowns. Without
+     * those steps the path is less constrained: if it is still impossible,
+     * so is the whole path (a subset of the facts is already
+     * contradictory); otherwise the answer stays UNKNOWN. */
+    bool any_nonlinear = false;
+    for (int k = 0; k < n; k++)
+      any_nonlinear |= is_nonlinear(steps[k].e);
+    if (any_nonlinear && solve(s, n, true) == HD__INFEASIBLE)
+      v = HD__INFEASIBLE;
   }
-  if (s->failed || z3_error != Z3_OK)
-    s->stats.errors++;
-  /* Back to the empty base scope even if an error left things unbalanced. */
-  z3_error = Z3_OK;
-  unsigned scopes = Z3_solver_get_num_scopes(s->ctx, s->solver);
-  if (scopes)
-    Z3_solver_pop(s->ctx, s->solver, scopes);
-  release_held(s);
   s->steps = NULL;
   count(s, v);
   s->stats.seconds += now() - t0;

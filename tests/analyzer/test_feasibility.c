@@ -451,6 +451,29 @@ static void test_feasibility_rlimit_unknown(void **state) {
   hd__fsolver_free(small);
 }
 
+/* When Z3 gives up on a product of two unknowns, the path is decided again
+ * without the nonlinear steps: a contradiction elsewhere still refutes it,
+ * and without one the answer stays UNKNOWN (never FEASIBLE by default). */
+static void test_feasibility_nonlinear_dropped_on_unknown(void **state) {
+  hd__fsolver *small = hd__fsolver_new(20000);
+  assert_non_null(small);
+  const hd__fexpr *x = var("x", U64), *y = var("y", U64), *c = var("c", I32);
+  const hd__fexpr *hard = bin(HD__FOP_EQ, bin(HD__FOP_MUL, x, y), k(U64, 2147483647ll * 2147483629ll));
+  hd__fpath p;
+  hd__fpath_init(&p);
+  hd__fpath_cond(&p, hard, true);
+  hd__fpath_cond(&p, bin(HD__FOP_GT, x, k(U64, 1)), true);
+  hd__fpath_cond(&p, bin(HD__FOP_GT, y, k(U64, 1)), true);
+  hd__fpath_cond(&p, bin(HD__FOP_LT, x, k(U64, 1ll << 32)), true);
+  hd__fpath_cond(&p, bin(HD__FOP_LT, y, k(U64, 1ll << 32)), true);
+  assert_int_equal(hd__fpath_check(small, &p), HD__FUNKNOWN);
+  hd__fpath_cond(&p, bin(HD__FOP_EQ, c, k(I32, 1)), true);
+  hd__fpath_cond(&p, bin(HD__FOP_EQ, c, k(I32, 1)), false);
+  assert_int_equal(hd__fpath_check(small, &p), HD__INFEASIBLE);
+  hd__fpath_free(&p);
+  hd__fsolver_free(small);
+}
+
 /* Counters: trivial paths skip Z3; findings and removals add up. */
 static void test_feasibility_stats(void **state) {
   hd__fsolver *s = hd__fsolver_new(0);
@@ -553,6 +576,7 @@ int main(void) {
       cmocka_unit_test(test_feasibility_guess_gives_up_on_undefined),
       cmocka_unit_test(test_feasibility_error_handler),
       cmocka_unit_test(test_feasibility_rlimit_unknown),
+      cmocka_unit_test(test_feasibility_nonlinear_dropped_on_unknown),
       cmocka_unit_test(test_feasibility_stats),
       cmocka_unit_test(test_feasibility_solver_per_thread),
       cmocka_unit_test(test_feasibility_format),
