@@ -162,9 +162,14 @@ static bool is_await(const hd__check_ctx *cx, const hd__node *n) {
 }
 
 /* Whether a path leads from node `from` (after its event) to node `to`,
- * or to any await when to < 0. */
-static bool reaches(const hd__check_ctx *cx, const hd__function *fn, int from, int to) {
+ * or to any await when to < 0, without passing another store to `target`
+ * (NULL: any path). */
+static bool reaches(const hd__check_ctx *cx, const hd__function *fn, int from, int to,
+                    const char *target) {
   bool *seen = calloc((size_t)fn->nnodes, sizeof *seen);
+  for (int i = 0; seen && target && i < fn->nbounds; i++)
+    if (fn->bounds[i].target == target)
+      seen[fn->bounds[i].node] = true; /* stored again there: not entered */
   int *stack = malloc(sizeof *stack * (size_t)fn->nnodes);
   bool found = false;
   int sp = 0;
@@ -212,6 +217,15 @@ static hd__function *poll_of(const hd__check_ctx *cx, const char *type, const ch
   return fn;
 }
 
+/* Whether a later store to the same target in the same node (statements
+ * without events share one) overwrites bound i at once. */
+static bool stored_again(const hd__function *fn, int i) {
+  for (int j = i + 1; j < fn->nbounds; j++)
+    if (fn->bounds[j].node == fn->bounds[i].node && fn->bounds[j].target == fn->bounds[i].target)
+      return true;
+  return false;
+}
+
 /* Adds bound b of function bfn, stored into root's part `base`... when
  * its path resolves and the store (or the call making it) reaches `to`. */
 static void add_store(const hd__check_ctx *cx, const hd__spawn_frame *sf, const hd__bound *b,
@@ -240,7 +254,7 @@ static void stores(const hd__check_ctx *cx, const hd__spawn_frame *sf, const hd_
   size_t rl = strlen(root);
   for (int i = 0; i < fn->nbounds; i++)
     if (fn->bounds[i].target && strncmp(fn->bounds[i].target, root, rl) == 0 &&
-        reaches(cx, fn, fn->bounds[i].node, to))
+        !stored_again(fn, i) && reaches(cx, fn, fn->bounds[i].node, to, fn->bounds[i].target))
       add_store(cx, sf, &fn->bounds[i], fn, root, base,
                 (reason){.in_frame_fn = to < 0, .caller = fn}, rs);
   /* a pointer to the whole object: "(*X)" -> "X", "o" -> "&o" */
@@ -251,7 +265,7 @@ static void stores(const hd__check_ctx *cx, const hd__spawn_frame *sf, const hd_
     const hd__node *c = &fn->nodes[n];
     const hd__function *callee =
         c->ev == HD__EV_CALL && c->callee ? hd__program_find(cx->prog, c->callee) : NULL;
-    if (!callee || callee == fn || !callee->nbounds || !reaches(cx, fn, n, to))
+    if (!callee || callee == fn || !callee->nbounds || !reaches(cx, fn, n, to, NULL))
       continue;
     for (int k = 0; k < c->nargs; k++) {
       const char *a = c->args[k];

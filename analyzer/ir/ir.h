@@ -93,7 +93,8 @@ typedef struct hd__bound {
   const char *what;   /* the thread_bound function ("pthread_self") or the
                          _Thread_local object ("arena"), or NULL: */
   const char *callee; /* ... the result of this program function (the check
-                         decides whether it returns a bound value) */
+                         decides whether it returns a bound value); both
+                         NULL: a plain store ending an earlier bound one */
   bool tls;           /* what is a _Thread_local object whose address it is */
   hd__loc loc;
 } hd__bound;

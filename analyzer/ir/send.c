@@ -503,11 +503,11 @@ static bool bound_value(const hd__send_ctx *c, CXCursor e, hd__bound *b, int dep
       return false;
     const char *key = var_key(c, d);
     for (int i = c->fn->nbounds - 1; key && i >= 0; i--)
-      if (c->fn->bounds[i].target == key) {
+      if (c->fn->bounds[i].target == key) { /* the last store written before */
         b->what = c->fn->bounds[i].what;
         b->callee = c->fn->bounds[i].callee;
         b->tls = c->fn->bounds[i].tls;
-        return true;
+        return b->what || b->callee;
       }
     return false;
   }
@@ -545,27 +545,41 @@ static void add_bound(const hd__send_ctx *c, hd__bound b) {
   fn->bounds[fn->nbounds++] = b;
 }
 
+static const char *target_text(const hd__send_ctx *c, CXCursor lhs) {
+  CXCursor l = hd__cursor_strip(lhs);
+  enum CXCursorKind k = clang_getCursorKind(l);
+  if (k == CXCursor_VarDecl)
+    return var_key(c, l);
+  if (k == CXCursor_DeclRefExpr &&
+      clang_getCursorKind(clang_getCursorReferenced(l)) == CXCursor_VarDecl)
+    return var_key(c, clang_getCursorReferenced(l));
+  char *text = hd__lockid_ptr(l, c->lctx);
+  const char *out = text ? hd__program_intern(c->prog, text) : NULL;
+  free(text);
+  return out;
+}
+
 void hd__send_assign(const hd__send_ctx *c, CXCursor lhs, CXCursor rhs, int n) {
   if (n < 0)
     return;
   hd__bound b = {.node = n};
-  if (!bound_value(c, rhs, &b, 0))
+  bool bound = bound_value(c, rhs, &b, 0);
+  if (!bound && c->fn->nbounds == 0)
     return;
-  b.loc = expansion_loc(c->prog, rhs);
-  CXCursor l = hd__cursor_strip(lhs);
-  enum CXCursorKind k = clang_getCursorKind(l);
-  if (k == CXCursor_VarDecl) {
-    b.target = var_key(c, l);
-  } else if (k == CXCursor_DeclRefExpr &&
-             clang_getCursorKind(clang_getCursorReferenced(l)) == CXCursor_VarDecl) {
-    b.target = var_key(c, clang_getCursorReferenced(l));
-  } else {
-    char *text = hd__lockid_ptr(l, c->lctx);
-    b.target = text ? hd__program_intern(c->prog, text) : NULL;
-    free(text);
+  b.target = target_text(c, lhs);
+  if (!b.target)
+    return;
+  if (!bound) { /* a plain store: kept only when it ends an earlier bound one */
+    bool earlier = false;
+    for (int i = 0; i < c->fn->nbounds && !earlier; i++)
+      earlier =
+          c->fn->bounds[i].target == b.target && (c->fn->bounds[i].what || c->fn->bounds[i].callee);
+    if (!earlier)
+      return;
+    b = (hd__bound){.node = n, .target = b.target};
   }
-  if (b.target)
-    add_bound(c, b);
+  b.loc = expansion_loc(c->prog, rhs);
+  add_bound(c, b);
 }
 
 void hd__send_return(const hd__send_ctx *c, CXCursor ret, int n) {

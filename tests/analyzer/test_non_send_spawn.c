@@ -7,7 +7,7 @@
  * a constructor call as the spawn argument, the spawner's stores before
  * and after the spawn, stores made by functions called with the frame
  * (constructors, a child's), stores through a local, a thread-bound value stored
- * after the last await, hd_spawn_local, the message/notes of a frame
+ * after the last await or cleared before the await, hd_spawn_local, the message/notes of a frame
  * with several reasons, and locks in a counted loop (held across the
  * await; released under a flag before it). */
 #include <setjmp.h>
@@ -220,8 +220,27 @@ static void test_non_send_spawn_async_fn_stores(void **state) {
       "  f->owner = pthread_self();\n"
       "  HD_RETURN(f, 0);\n"
       "}\n"
-      "HD_ASYNC_END(f)\n" SPAWNER(b, "", "hd_spawn"),
-      13, 0);
+      "HD_ASYNC_END(f)\n" SPAWNER(b, "", "hd_spawn")
+      /* cleared before the await (silent), cleared on one branch only */
+      "static pthread_key_t key;\n"
+      "HD_ASYNC_FN(c, int, void *conn; int keep; hd_yield y;);\n"
+      "HD_ASYNC(c, f, cx, NULL) {\n"
+      "  f->conn = pthread_getspecific(key);\n"
+      "  f->conn = 0;\n"
+      "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+      "  HD_RETURN(f, 0);\n"
+      "}\n"
+      "HD_ASYNC_END(f)\n" SPAWNER(c, "", "hd_spawn") /* 37..42 */
+      "HD_ASYNC_FN(d, int, void *conn; int keep; hd_yield y;);\n"
+      "HD_ASYNC(d, f, cx, NULL) {\n"
+      "  f->conn = pthread_getspecific(key);\n"
+      "  if (!f->keep)\n"
+      "    f->conn = 0;\n"
+      "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+      "  HD_RETURN(f, 0);\n"
+      "}\n"
+      "HD_ASYNC_END(f)\n" SPAWNER(d, "", "hd_spawn"), /* 52..57: spawn on 56 */
+      13, 56, 0);
 }
 
 static void test_non_send_spawn_stores_by_callees(void **state) {
