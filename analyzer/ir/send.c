@@ -206,7 +206,9 @@ static enum CXVisitorResult visit_field(CXCursor field, CXClientData d) {
   CXString ns = clang_getCursorSpelling(field);
   const char *name = clang_getCString(ns);
   size_t len = strlen(w->path);
-  bool anonymous = !*name || clang_Cursor_isAnonymousRecordDecl(field);
+  /* an anonymous struct/union member: its members are the frame's own
+   * (libclang spells it "struct T::(anonymous at ...)") */
+  bool anonymous = !*name || strpbrk(name, " (:") != NULL;
   if (!anonymous)
     snprintf(w->path + len, sizeof w->path - len, "%s%s", len ? "." : "", name);
   clang_disposeString(ns);

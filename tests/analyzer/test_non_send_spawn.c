@@ -1,15 +1,16 @@
-/* non-send-spawn end to end below the command line: each snippet (with
- * the runtime's headers) is parsed from memory with libclang, built into
- * IR with the bundled packs plus a unit pack, summarised and checked; the
- * test compares the findings' lines and messages. What the corpus does
- * not pin: arrays of non-Send data, a frame type annotated HD_SEND (its own
- * verdict), a pack `types:` entry, types behind a pointer (not followed),
- * a constructor call as the spawn argument, the spawner's stores before
- * and after the spawn, stores made by functions called with the frame
- * (constructors, a child's), stores through a local, a thread-bound value stored
- * after the last await or cleared before the await, hd_spawn_local, the message/notes of a frame
- * with several reasons, and locks in a counted loop (held across the
- * await; released under a flag before it). */
+/* non-send-spawn end to end below the command line: each snippet (with the
+ * runtime's headers) is parsed from memory with libclang, built into IR
+ * with the bundled packs plus a unit pack, summarised and checked; the test
+ * compares the findings' lines and messages. What the corpus does not pin:
+ * arrays of non-Send data, anonymous struct/union members, a frame type
+ * annotated HD_SEND (its own verdict), a pack `types:` entry, types behind
+ * a pointer (not followed), a constructor call as the spawn argument, the
+ * spawner's stores before and after the spawn, stores made by functions
+ * called with the frame (constructors, a child's), stores through a local,
+ * a thread-bound value stored after the last await or cleared before the
+ * await, hd_spawn_local, the message/notes of a frame with several reasons,
+ * and locks in a counted loop (held across the await; released under a flag
+ * before it). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,6 +165,19 @@ static void test_non_send_spawn_types(void **state) {
   for (int k = 0; k < fs.v[0].nnotes; k++)
     why |= strstr(fs.v[0].notes[k].msg, "conn_handle is not Send (rule pack: not_send)") != NULL;
   assert_true(why);
+  hd__findings_free(&fs);
+}
+
+static void test_non_send_spawn_anonymous_members(void **state) {
+  hd__findings fs = run("HD_ASYNC_FN(a, int, union { struct { hd_rc *r; int n; }; long pad; };\n"
+                        "            hd_yield y;);\n"
+                        "HD_ASYNC(a, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); "
+                        "HD_RETURN(f, f->n); }\n"
+                        "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn"));
+  assert_int_equal(fs.n, 1);
+  assert_string_equal(fs.v[0].msg, "future 'a' spawned on the multi-thread executor holds "
+                                   "non-Send data: 'a.r' (hd_rc *)");
+  assert_int_equal(fs.v[0].nnotes, 2); /* the spawn, the field: no embedding notes */
   hd__findings_free(&fs);
 }
 
@@ -367,6 +381,7 @@ static void test_non_send_spawn_lock_in_loop(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_non_send_spawn_types),
+      cmocka_unit_test(test_non_send_spawn_anonymous_members),
       cmocka_unit_test(test_non_send_spawn_constructor_argument),
       cmocka_unit_test(test_non_send_spawn_spawner_stores),
       cmocka_unit_test(test_non_send_spawn_async_fn_stores),
