@@ -4,7 +4,10 @@
 #   1. heddle check: the relay's hazards as clang-style text, and as SARIF
 #      (build/demo/relay.sarif, validated against the SARIF 2.1.0 schema);
 #   2. heddle explore: the relay's lock-across-await under the shadow
-#      runtime, confirmed with replayable schedules; then the fix, clean;
+#      runtime, confirmed with replayable schedules, then the fix, clean;
+#      the relay program itself, unchanged, under the shadow runtime: its
+#      lost header bytes (cancel-data-loss) and its hd_rc touched from
+#      another worker (non-send-access); the fixed relay, clean;
 #   3. the programs themselves: relay.c loses frames (its cancel-unsafe
 #      select drops half-read headers), relay_fixed.c acknowledges them all.
 set -euo pipefail
@@ -35,6 +38,14 @@ status=0
 [ "$status" -eq 1 ] || { echo "demo: expected reports from the explorer (exit 1)" >&2; exit 1; }
 step "heddle explore -- build/examples/relay_explore_fixed   (the fix)"
 "$heddle" explore --preemptions 2 -- build/examples/relay_explore_fixed
+
+step "heddle explore -- the relay itself, unchanged, on the shadow runtime (random walk, 2 workers)"
+# The program's own output (one line per execution) goes to /dev/null;
+# reports are on stderr.
+status=0
+"$heddle" explore --strategy random --seed 7 --iterations 2000 -- build/tests/shadow/shadow_example_relay >/dev/null || status=$?
+[ "$status" -eq 1 ] || { echo "demo: expected cancel-data-loss in the relay (exit 1)" >&2; exit 1; }
+"$heddle" explore --strategy random --seed 7 --iterations 2000 -- build/tests/shadow/shadow_example_relay_fixed >/dev/null
 
 step "run: build/examples/relay (the buggy relay loses frames), then relay_fixed"
 build/examples/relay 5 || true
