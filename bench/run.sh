@@ -20,6 +20,7 @@ for area in "${areas[@]}"; do
     shadow)
       echo "== shadow runtime (executions/s, executions to exhaust) =="
       "$build/bench/bench_shadow"
+      "$build/bench/bench_shadow_models"
       ;;
     analyzer)
       echo "== analyzer (heddle check vs clang-19 -fsyntax-only) =="
