@@ -1,6 +1,8 @@
 /* driver/main.c - the `heddle` binary: subcommand dispatch.
  *
- * `heddle check ...` runs the analyzer; any other `heddle NAME ...` runs
+ * `heddle check ...` runs the analyzer, `heddle confirm ...` joins its
+ * SARIF with explore's reports (built in: it needs only jansson and
+ * works without the shadow runtime); any other `heddle NAME ...` runs
  * `heddle-NAME` from the directory of this binary when it exists (git's
  * convention: `heddle explore` is the shadow runtime's heddle-explore). */
 #include <limits.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "confirm/confirm.h"
 #include "driver/check.h"
 
 static void usage(FILE *out) {
@@ -15,6 +18,7 @@ static void usage(FILE *out) {
                "\n"
                "commands:\n"
                "  check     static analysis of async C (heddle check --help)\n"
+               "  confirm   join check's SARIF with explore's JSON (heddle confirm --help)\n"
                "  NAME      runs heddle-NAME from this binary's directory (e.g. explore)\n"
                "\n"
                "  heddle --version | --help\n");
@@ -49,6 +53,8 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (strcmp(cmd, "check") == 0)
     return hd__check_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "confirm") == 0)
+    return hd__confirm_main(argc - 1, argv + 1);
   if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
     printf("heddle %s\n", HEDDLE_VERSION);
     return 0;
