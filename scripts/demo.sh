@@ -8,7 +8,10 @@
 #      the relay program itself, unchanged, under the shadow runtime: its
 #      lost header bytes (cancel-data-loss) and its hd_rc touched from
 #      another worker (non-send-access); the fixed relay, clean;
-#   3. the programs themselves: relay.c loses frames (its cancel-unsafe
+#   3. heddle confirm: heddle check's SARIF on relay_explore.c joined with
+#      heddle explore's JSON: the lock-across-await is confirmed with a
+#      replayable schedule (build/demo/confirmed.sarif, validated);
+#   4. the programs themselves: relay.c loses frames (its cancel-unsafe
 #      select drops half-read headers), relay_fixed.c acknowledges them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +49,21 @@ status=0
 "$heddle" explore --strategy random --seed 7 --iterations 2000 -- build/tests/shadow/shadow_example_relay >/dev/null || status=$?
 [ "$status" -eq 1 ] || { echo "demo: expected cancel-data-loss in the relay (exit 1)" >&2; exit 1; }
 "$heddle" explore --strategy random --seed 7 --iterations 2000 -- build/tests/shadow/shadow_example_relay_fixed >/dev/null
+
+step "heddle confirm   (check's SARIF + explore's JSON -> build/demo/confirmed.sarif)"
+"$heddle" check -p build --format sarif -o build/demo/relay_explore.sarif --quiet \
+  examples/hazards/relay_explore.c || [ $? -eq 1 ]
+"$heddle" explore --preemptions 2 --json build/demo/relay_explore.json \
+  -- build/examples/relay_explore 2>/dev/null || [ $? -eq 1 ]
+status=0
+"$heddle" confirm build/demo/relay_explore.sarif build/demo/relay_explore.json || status=$?
+[ "$status" -eq 1 ] || { echo "demo: expected confirmed findings (exit 1)" >&2; exit 1; }
+"$heddle" confirm --format sarif -o build/demo/confirmed.sarif --quiet \
+  build/demo/relay_explore.sarif build/demo/relay_explore.json || [ $? -eq 1 ]
+python3 tests/analyzer/sarif_validate.py --schema tests/analyzer/sarif-schema-2.1.0.json --dir build/demo
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; p=[x.get("properties", {}) for x in r]; print(sys.argv[1] + ":", sum(1 for x in p if x.get("heddle.confirmed")), "confirmed,", sum(1 for x in r if x["ruleId"].startswith("dynamic/")), "dynamic only, of", len(r), "results")' build/demo/confirmed.sarif
+[ "$(python3 -c 'import json,sys; print(any(x.get("properties", {}).get("heddle.confirmed") and x["ruleId"] == "lock-across-await" for x in json.load(open(sys.argv[1]))["runs"][0]["results"]))' build/demo/confirmed.sarif)" = True ] \
+  || { echo "demo: the lock-across-await finding is not confirmed" >&2; exit 1; }
 
 step "run: build/examples/relay (the buggy relay loses frames), then relay_fixed"
 build/examples/relay 5 || true
