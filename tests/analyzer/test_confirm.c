@@ -1,8 +1,9 @@
 /* heddle confirm's matcher and join, below the command line: explore
  * location parsing, the path suffix match (explore prints paths relative
- * to its build), the rule <-> kind registry, the match of a report against
- * a result's primary and related locations, and the join (properties,
- * appended related locations, dynamic-only results with declared rules). */
+ * to its build), file:// and percent-encoded URIs, the rule <-> kind
+ * registry, the match of a report against a result's primary and related
+ * locations, and the join (properties, appended related locations,
+ * dynamic-only results with declared rules). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,6 +68,23 @@ static void test_confirm_path_match(void **state) {
   assert_false(hd__confirm_path_match("hazards/relay.c", "hazards/relay_fixed.c"));
   assert_false(hd__confirm_path_match("ay.c", "relay.c")); /* whole components only */
   assert_false(hd__confirm_path_match("", "relay.c"));
+}
+
+static void test_confirm_uri_path(void **state) {
+  (void)state;
+  /* heddle check without --root writes absolute file:// URIs, percent-encoded */
+  json_t *pl = load("{\"artifactLocation\": {\"uri\": \"file:///src/my%20dir/relay.c\"}}");
+  char *path = hd__confirm_uri_path(pl);
+  assert_string_equal(path, "/src/my dir/relay.c");
+  assert_true(hd__confirm_path_match(path, "my dir/relay.c"));
+  free(path);
+  json_decref(pl);
+  pl = load("{\"artifactLocation\": {\"uri\": \"a/b%2x.c\"}}"); /* a bad escape stays */
+  path = hd__confirm_uri_path(pl);
+  assert_string_equal(path, "a/b%2x.c");
+  free(path);
+  json_decref(pl);
+  assert_null(hd__confirm_uri_path(NULL));
 }
 
 static void test_confirm_kind_registry(void **state) {
@@ -166,6 +184,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_confirm_where_parse),
       cmocka_unit_test(test_confirm_path_match),
+      cmocka_unit_test(test_confirm_uri_path),
       cmocka_unit_test(test_confirm_kind_registry),
       cmocka_unit_test(test_confirm_matches_locations),
       cmocka_unit_test(test_confirm_join),
