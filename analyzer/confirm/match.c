@@ -9,9 +9,12 @@
 bool hd__confirm_where_parse(const char *where, char **path, int *line) {
   /* "path:line" or "path:line (function)" */
   size_t len = strlen(where);
-  const char *paren = strstr(where, " (");
-  if (paren && len > 0 && where[len - 1] == ')')
-    len = (size_t)(paren - where);
+  if (len > 0 && where[len - 1] == ')') /* the last " (" opens the function */
+    for (size_t i = len - 1; i > 0; i--)
+      if (where[i - 1] == ' ' && where[i] == '(') {
+        len = i - 1;
+        break;
+      }
   size_t colon = len;
   while (colon > 0 && where[colon - 1] != ':')
     colon--;

@@ -51,6 +51,10 @@ static void test_confirm_where_parse(void **state) {
   assert_string_equal(path, "/a:b/c.c");
   assert_int_equal(line, 7);
   free(path);
+  assert_true(hd__confirm_where_parse("/my (dir)/c.c:8 (f)", &path, &line));
+  assert_string_equal(path, "/my (dir)/c.c");
+  assert_int_equal(line, 8);
+  free(path);
   assert_false(hd__confirm_where_parse("relay.c (f)", &path, &line));
   assert_false(hd__confirm_where_parse("relay.c:x (f)", &path, &line));
   assert_false(hd__confirm_where_parse(":12", &path, &line));
