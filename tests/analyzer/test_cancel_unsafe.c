@@ -8,97 +8,12 @@
  * hd_by_ref from the runtime, a timeout used as a select branch (as unsafe
  * as its inner future), hd_future_drop (outside a drop hook, of a future
  * that may be unfinished), and an abort of a cancel-safe task. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "checks/registry.h"
-#include "ir/build.h"
-#include "model/model.h"
-#include "summary/summary.h"
+#include "snippet_check.h"
 
 #define PRELUDE "#include \"heddle/heddle.h\"\n"
 #define PRELUDE_LINES 1
 
-static hd__model *load_model(void) {
-  hd__model *m = hd__model_new();
-  assert_non_null(m);
-  assert_int_equal(hd__model_load_pack(m, HEDDLE_RULES_DIR "/posix.yaml"), 0);
-  assert_int_equal(hd__model_load_pack(m, HEDDLE_RULES_DIR "/heddle.yaml"), 0);
-  return m;
-}
-
-/* Runs cancel-unsafe-select on body (after PRELUDE); the findings, sorted.
- * Line numbers count from the first body line. */
-static hd__findings run(const char *body) {
-  size_t len = strlen(PRELUDE) + strlen(body) + 1;
-  char *src = malloc(len);
-  assert_non_null(src);
-  snprintf(src, len, "%s%s", PRELUDE, body);
-  struct CXUnsavedFile file = {"/tmp/heddle-unit-cancel.c", src, (unsigned long)strlen(src)};
-  const char *args[] = {"-std=gnu11", "-pthread", "-I", HEDDLE_RULES_DIR "/../include"};
-  CXIndex idx = clang_createIndex(0, 0);
-  CXTranslationUnit tu = NULL;
-  assert_int_equal(clang_parseTranslationUnit2(idx, file.Filename, args, 4, &file, 1,
-                                               CXTranslationUnit_DetailedPreprocessingRecord, &tu),
-                   CXError_Success);
-  for (unsigned i = 0; i < clang_getNumDiagnostics(tu); i++) {
-    CXDiagnostic d = clang_getDiagnostic(tu, i);
-    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
-      CXString s = clang_formatDiagnostic(d, 0);
-      fail_msg("snippet does not compile: %s", clang_getCString(s));
-    }
-    clang_disposeDiagnostic(d);
-  }
-  hd__model *model = load_model();
-  hd__program *prog = hd__program_new();
-  assert_true(hd__ir_build_tu(prog, model, tu) > 0);
-  hd__program_index(prog);
-  hd__summaries *sums = hd__summaries_compute(prog);
-  assert_non_null(sums);
-  hd__findings fs = {0};
-  hd__check_ctx cx = {prog, sums, model};
-  int rule = hd__rule_find("cancel-unsafe-select");
-  assert_true(rule >= 0);
-  assert_int_equal(hd__rules[rule].run(&cx, rule, &fs), 0);
-  hd__findings_sort(&fs);
-  for (int i = 0; i < fs.n; i++) {
-    fs.v[i].loc.line -= PRELUDE_LINES;
-    for (int k = 0; k < fs.v[i].nnotes; k++)
-      fs.v[i].notes[k].loc.line -= PRELUDE_LINES;
-  }
-  hd__summaries_free(sums);
-  hd__program_free(prog); /* the findings' file names are not read below */
-  hd__model_free(model);
-  clang_disposeTranslationUnit(tu);
-  clang_disposeIndex(idx);
-  free(src);
-  return fs;
-}
-
-/* Asserts the finding lines on body equal the 0-terminated list. */
-static void expect_lines(const char *body, ...) {
-  hd__findings fs = run(body);
-  va_list ap;
-  va_start(ap, body);
-  for (int i = 0;; i++) {
-    int want = va_arg(ap, int);
-    int got = i < fs.n ? fs.v[i].loc.line : 0;
-    if (want != got) {
-      va_end(ap);
-      fail_msg("finding %d: line %d, expected line %d", i, got, want);
-    }
-    if (want == 0)
-      break;
-  }
-  va_end(ap);
-  hd__findings_free(&fs);
-}
+static const snippet_rule RULE = {"cancel-unsafe-select", PRELUDE, PRELUDE_LINES, NULL};
 
 /* An async function awaiting read_exact, and one awaiting it in turn. */
 #define INNER_OUTER                                                                                \
@@ -126,8 +41,9 @@ static void expect_lines(const char *body, ...) {
   "}\n"
 
 static void test_cancel_unsafe_levels_and_chain(void **state) {
-  hd__findings fs = run(
-      INNER_OUTER "HD_ASYNC_FN(loop, int, hd_stream *s; outer o; hd_sleep t; hd_select sel;);\n"
+  hd__findings fs =
+      snippet_run(&RULE, INNER_OUTER
+                  "HD_ASYNC_FN(loop, int, hd_stream *s; outer o; hd_sleep t; hd_select sel;);\n"
                   "HD_ASYNC(loop, f, cx, NULL) {\n"
                   "  for (;;) {\n"
                   "    outer_init(&f->o, f->s);\n" /* 26 */
@@ -158,50 +74,53 @@ static void test_cancel_unsafe_levels_and_chain(void **state) {
 }
 
 static void test_cancel_unsafe_annotated_frame_type(void **state) {
-  expect_lines("HD_ASYNC_FN_ANNOTATED(opcode, HD_CANCEL_SAFE, int, hd_stream *s; unsigned char b;\n"
-               "                      hd_read_exact rx;);\n"
-               "HD_ASYNC(opcode, f, cx, NULL) {\n"
-               "  HD_AWAIT(f, cx, hd_read_exact_init(&f->rx, f->s, &f->b, 1));\n"
-               "  HD_RETURN(f, f->b);\n"
-               "}\n"
-               "HD_ASYNC_END(f)\n"
-               "HD_ASYNC_FN(loop, int, hd_stream *s; opcode op; hd_sleep t; hd_select sel;);\n"
-               "HD_ASYNC(loop, f, cx, NULL) {\n"
-               "  for (;;) {\n"
-               "    HD_ASYNC_INIT(&f->op, opcode);\n"
-               "    f->op.s = f->s;\n"
-               "    HD_AWAIT(f, cx, HD_SELECT(&f->sel, &f->op.hd, hd_sleep_init(&f->t, 5)));\n"
-               "  }\n"
-               "}\n"
-               "HD_ASYNC_END(f)\n",
-               0);
+  snippet_expect_lines(
+      &RULE,
+      "HD_ASYNC_FN_ANNOTATED(opcode, HD_CANCEL_SAFE, int, hd_stream *s; unsigned char b;\n"
+      "                      hd_read_exact rx;);\n"
+      "HD_ASYNC(opcode, f, cx, NULL) {\n"
+      "  HD_AWAIT(f, cx, hd_read_exact_init(&f->rx, f->s, &f->b, 1));\n"
+      "  HD_RETURN(f, f->b);\n"
+      "}\n"
+      "HD_ASYNC_END(f)\n"
+      "HD_ASYNC_FN(loop, int, hd_stream *s; opcode op; hd_sleep t; hd_select sel;);\n"
+      "HD_ASYNC(loop, f, cx, NULL) {\n"
+      "  for (;;) {\n"
+      "    HD_ASYNC_INIT(&f->op, opcode);\n"
+      "    f->op.s = f->s;\n"
+      "    HD_AWAIT(f, cx, HD_SELECT(&f->sel, &f->op.hd, hd_sleep_init(&f->t, 5)));\n"
+      "  }\n"
+      "}\n"
+      "HD_ASYNC_END(f)\n",
+      0);
 }
 
 static void test_cancel_unsafe_by_ref_and_timeout_branch(void **state) {
-  hd__findings fs =
-      run("HD_ASYNC_FN(a, int, hd_stream *s; unsigned char b[4]; hd_read_exact rx; hd_by_ref r;\n"
-          "            hd_sleep t; hd_select sel;);\n"
-          "static void a_drop(hd_future *self) { hd_future_drop(&((a *)self)->rx.hd); }\n"
-          "HD_ASYNC(a, f, cx, a_drop) {\n"
-          "  hd_read_exact_init(&f->rx, f->s, f->b, 4);\n"
-          "  for (;;) {\n" /* by_ref of a future created once: fine */
-          "    HD_AWAIT(f, cx, HD_SELECT(&f->sel, hd_by_ref_init(&f->r, &f->rx.hd),\n"
-          "                              hd_sleep_init(&f->t, 5)));\n"
-          "    if (f->sel.winner == 0)\n"
-          "      break;\n"
-          "  }\n"
-          "  HD_RETURN(f, f->rx.out);\n"
-          "}\n"
-          "HD_ASYNC_END(f)\n"
-          "HD_ASYNC_FN(b, int, hd_stream *s; unsigned char b[4]; hd_read_exact rx; hd_timeout to;\n"
-          "            hd_sleep t; hd_select sel;);\n"
-          "HD_ASYNC(b, f, cx, NULL) {\n"
-          "  hd_read_exact_init(&f->rx, f->s, f->b, 4);\n"
-          "  hd_timeout_init(&f->to, &f->rx.hd, 100);\n" /* 19: the timeout drops rx */
-          "  HD_AWAIT(f, cx, HD_SELECT(&f->sel, &f->to.hd, hd_sleep_init(&f->t, 5)));\n" /* 20 */
-          "  HD_RETURN(f, 0);\n"
-          "}\n"
-          "HD_ASYNC_END(f)\n");
+  hd__findings fs = snippet_run(
+      &RULE,
+      "HD_ASYNC_FN(a, int, hd_stream *s; unsigned char b[4]; hd_read_exact rx; hd_by_ref r;\n"
+      "            hd_sleep t; hd_select sel;);\n"
+      "static void a_drop(hd_future *self) { hd_future_drop(&((a *)self)->rx.hd); }\n"
+      "HD_ASYNC(a, f, cx, a_drop) {\n"
+      "  hd_read_exact_init(&f->rx, f->s, f->b, 4);\n"
+      "  for (;;) {\n" /* by_ref of a future created once: fine */
+      "    HD_AWAIT(f, cx, HD_SELECT(&f->sel, hd_by_ref_init(&f->r, &f->rx.hd),\n"
+      "                              hd_sleep_init(&f->t, 5)));\n"
+      "    if (f->sel.winner == 0)\n"
+      "      break;\n"
+      "  }\n"
+      "  HD_RETURN(f, f->rx.out);\n"
+      "}\n"
+      "HD_ASYNC_END(f)\n"
+      "HD_ASYNC_FN(b, int, hd_stream *s; unsigned char b[4]; hd_read_exact rx; hd_timeout to;\n"
+      "            hd_sleep t; hd_select sel;);\n"
+      "HD_ASYNC(b, f, cx, NULL) {\n"
+      "  hd_read_exact_init(&f->rx, f->s, f->b, 4);\n"
+      "  hd_timeout_init(&f->to, &f->rx.hd, 100);\n" /* 19: the timeout drops rx */
+      "  HD_AWAIT(f, cx, HD_SELECT(&f->sel, &f->to.hd, hd_sleep_init(&f->t, 5)));\n" /* 20 */
+      "  HD_RETURN(f, 0);\n"
+      "}\n"
+      "HD_ASYNC_END(f)\n");
   assert_int_equal(fs.n, 2);
   assert_int_equal(fs.v[0].loc.line, 19);
   assert_non_null(strstr(fs.v[0].msg, "(timeout -> hd_read_exact)"));
@@ -212,7 +131,8 @@ static void test_cancel_unsafe_by_ref_and_timeout_branch(void **state) {
 }
 
 static void test_cancel_unsafe_future_drop(void **state) {
-  expect_lines(
+  snippet_expect_lines(
+      &RULE,
       "typedef struct conn { hd_stream *s; unsigned char b[4]; hd_read_exact rx; } conn;\n"
       "void conn_close(conn *c) { hd_future_drop(&c->rx.hd); }\n" /* 2: may be unfinished */
       "HD_ASYNC_FN(a, int, hd_stream *s; unsigned char b[4]; hd_read_exact rx; hd_by_ref r;\n"
@@ -231,25 +151,26 @@ static void test_cancel_unsafe_future_drop(void **state) {
 }
 
 static void test_cancel_unsafe_abort_safe_task(void **state) {
-  expect_lines("HD_ASYNC_FN(ticker, int, hd_sleep t;);\n"
-               "HD_ASYNC(ticker, f, cx, NULL) {\n"
-               "  for (;;)\n"
-               "    HD_AWAIT(f, cx, hd_sleep_init(&f->t, 10));\n"
-               "}\n"
-               "HD_ASYNC_END(f)\n"
-               "HD_ASYNC_FN(sup, int, hd_join_handle *h; hd_sleep t;);\n"
-               "HD_ASYNC(sup, f, cx, NULL) {\n"
-               "  {\n"
-               "    ticker k;\n"
-               "    HD_ASYNC_INIT(&k, ticker);\n"
-               "    f->h = hd_spawn(&k.hd);\n"
-               "  }\n"
-               "  HD_AWAIT(f, cx, hd_sleep_init(&f->t, 50));\n"
-               "  hd_join_handle_abort(f->h);\n" /* a ticker loses nothing */
-               "  hd_join_handle_drop(f->h);\n"
-               "}\n"
-               "HD_ASYNC_END(f)\n",
-               0);
+  snippet_expect_lines(&RULE,
+                       "HD_ASYNC_FN(ticker, int, hd_sleep t;);\n"
+                       "HD_ASYNC(ticker, f, cx, NULL) {\n"
+                       "  for (;;)\n"
+                       "    HD_AWAIT(f, cx, hd_sleep_init(&f->t, 10));\n"
+                       "}\n"
+                       "HD_ASYNC_END(f)\n"
+                       "HD_ASYNC_FN(sup, int, hd_join_handle *h; hd_sleep t;);\n"
+                       "HD_ASYNC(sup, f, cx, NULL) {\n"
+                       "  {\n"
+                       "    ticker k;\n"
+                       "    HD_ASYNC_INIT(&k, ticker);\n"
+                       "    f->h = hd_spawn(&k.hd);\n"
+                       "  }\n"
+                       "  HD_AWAIT(f, cx, hd_sleep_init(&f->t, 50));\n"
+                       "  hd_join_handle_abort(f->h);\n" /* a ticker loses nothing */
+                       "  hd_join_handle_drop(f->h);\n"
+                       "}\n"
+                       "HD_ASYNC_END(f)\n",
+                       0);
 }
 
 int main(void) {

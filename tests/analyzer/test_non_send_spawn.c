@@ -11,19 +11,7 @@
  * await, hd_spawn_local, the message/notes of a frame with several reasons,
  * and locks in a counted loop (held across the await; released under a flag
  * before it). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "checks/registry.h"
-#include "ir/build.h"
-#include "model/model.h"
-#include "summary/summary.h"
+#include "snippet_check.h"
 
 #define PRELUDE                                                                                    \
   "#include <pthread.h>\n"                                                                         \
@@ -33,93 +21,12 @@
   "static _Thread_local int tls_counter;\n"
 #define PRELUDE_LINES 5
 
-static const char *pack_text = "pack: unit\n"
-                               "types:\n"
-                               "  - {name: conn_handle, not_send: true}\n";
+#define PACK_TEXT                                                                                  \
+  "pack: unit\n"                                                                                   \
+  "types:\n"                                                                                       \
+  "  - {name: conn_handle, not_send: true}\n"
 
-static hd__model *load_model(void) {
-  hd__model *m = hd__model_new();
-  assert_non_null(m);
-  assert_int_equal(hd__model_load_pack(m, HEDDLE_RULES_DIR "/heddle.yaml"), 0);
-  assert_int_equal(hd__model_load_pack(m, HEDDLE_RULES_DIR "/posix.yaml"), 0);
-  char path[] = "/tmp/heddle-unit-packXXXXXX";
-  int fd = mkstemp(path);
-  assert_true(fd >= 0);
-  FILE *f = fdopen(fd, "w");
-  fputs(pack_text, f);
-  fclose(f);
-  assert_int_equal(hd__model_load_pack(m, path), 0);
-  remove(path);
-  return m;
-}
-
-/* Runs non-send-spawn on body (after PRELUDE); the findings, sorted, with
- * lines counted from the first body line. */
-static hd__findings run(const char *body) {
-  size_t len = strlen(PRELUDE) + strlen(body) + 1;
-  char *src = malloc(len);
-  assert_non_null(src);
-  snprintf(src, len, "%s%s", PRELUDE, body);
-  struct CXUnsavedFile file = {"/tmp/heddle-unit-nss.c", src, (unsigned long)strlen(src)};
-  const char *args[] = {"-std=gnu11", "-pthread", "-I", HEDDLE_RULES_DIR "/../include"};
-  CXIndex idx = clang_createIndex(0, 0);
-  CXTranslationUnit tu = NULL;
-  assert_int_equal(clang_parseTranslationUnit2(idx, file.Filename, args, 4, &file, 1,
-                                               CXTranslationUnit_DetailedPreprocessingRecord, &tu),
-                   CXError_Success);
-  for (unsigned i = 0; i < clang_getNumDiagnostics(tu); i++) {
-    CXDiagnostic d = clang_getDiagnostic(tu, i);
-    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
-      CXString s = clang_formatDiagnostic(d, 0);
-      fail_msg("snippet does not compile: %s", clang_getCString(s));
-    }
-    clang_disposeDiagnostic(d);
-  }
-  hd__model *model = load_model();
-  hd__program *prog = hd__program_new();
-  assert_true(hd__ir_build_tu(prog, model, tu) > 0);
-  hd__program_index(prog);
-  hd__summaries *sums = hd__summaries_compute(prog);
-  assert_non_null(sums);
-  hd__findings fs = {0};
-  hd__check_ctx cx = {prog, sums, model};
-  int rule = hd__rule_find("non-send-spawn");
-  assert_true(rule >= 0);
-  assert_int_equal(hd__rules[rule].run(&cx, rule, &fs), 0);
-  hd__findings_sort(&fs);
-  for (int i = 0; i < fs.n; i++) {
-    fs.v[i].loc.line -= PRELUDE_LINES;
-    for (int k = 0; k < fs.v[i].nnotes; k++)
-      fs.v[i].notes[k].loc.line -= PRELUDE_LINES;
-  }
-  hd__summaries_free(sums);
-  hd__program_free(prog); /* the findings' file names are not read below */
-  hd__model_free(model);
-  clang_disposeTranslationUnit(tu);
-  clang_disposeIndex(idx);
-  free(src);
-  return fs;
-}
-
-/* Asserts the finding lines on body equal the 0-terminated list. */
-static void expect_lines(const char *body, ...) {
-  hd__findings fs = run(body);
-  va_list ap;
-  va_start(ap, body);
-  for (int i = 0;; i++) {
-    int want = va_arg(ap, int);
-    int got = i < fs.n ? fs.v[i].loc.line : 0;
-    if (want != got) {
-      va_end(ap);
-      fail_msg("finding %d: line %d, expected line %d (%s)", i, got, want,
-               i < fs.n ? fs.v[i].msg : "none");
-    }
-    if (want == 0)
-      break;
-  }
-  va_end(ap);
-  hd__findings_free(&fs);
-}
+static const snippet_rule RULE = {"non-send-spawn", PRELUDE, PRELUDE_LINES, PACK_TEXT};
 
 /* A spawner: `T t; HD_ASYNC_INIT(&t, T); SETUP; h = SPAWN(&t.hd);` with
  * the spawn on body line `line`. */
@@ -132,7 +39,8 @@ static void expect_lines(const char *body, ...) {
   "}\n"
 
 static void test_non_send_spawn_types(void **state) {
-  expect_lines(
+  snippet_expect_lines(
+      &RULE,
       /* an array of hd_rc pointers, an array of structs embedding one */
       "HD_ASYNC_FN(a, int, hd_rc *refs[4]; hd_yield y;);\n"
       "HD_ASYNC(a, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); HD_RETURN(f, 0); }\n"
@@ -155,10 +63,11 @@ static void test_non_send_spawn_types(void **state) {
       /* hd_spawn_local keeps it on its thread */
       SPAWNER(a, "", "hd_spawn_local"),
       8, 17, 26, 0);
-  hd__findings fs = run("HD_ASYNC_FN(c, int, conn_handle conn; hd_yield y;);\n"
-                        "HD_ASYNC(c, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); "
-                        "HD_RETURN(f, 0); }\n"
-                        "HD_ASYNC_END(f)\n" SPAWNER(c, "", "hd_spawn"));
+  hd__findings fs =
+      snippet_run(&RULE, "HD_ASYNC_FN(c, int, conn_handle conn; hd_yield y;);\n"
+                         "HD_ASYNC(c, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); "
+                         "HD_RETURN(f, 0); }\n"
+                         "HD_ASYNC_END(f)\n" SPAWNER(c, "", "hd_spawn"));
   assert_int_equal(fs.n, 1);
   assert_non_null(strstr(fs.v[0].msg, "'c.conn' (conn_handle)"));
   bool why = false;
@@ -169,11 +78,12 @@ static void test_non_send_spawn_types(void **state) {
 }
 
 static void test_non_send_spawn_anonymous_members(void **state) {
-  hd__findings fs = run("HD_ASYNC_FN(a, int, union { struct { hd_rc *r; int n; }; long pad; };\n"
-                        "            hd_yield y;);\n"
-                        "HD_ASYNC(a, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); "
-                        "HD_RETURN(f, f->n); }\n"
-                        "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn"));
+  hd__findings fs =
+      snippet_run(&RULE, "HD_ASYNC_FN(a, int, union { struct { hd_rc *r; int n; }; long pad; };\n"
+                         "            hd_yield y;);\n"
+                         "HD_ASYNC(a, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); "
+                         "HD_RETURN(f, f->n); }\n"
+                         "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn"));
   assert_int_equal(fs.n, 1);
   assert_string_equal(fs.v[0].msg, "future 'a' spawned on the multi-thread executor holds "
                                    "non-Send data: 'a.r' (hd_rc *)");
@@ -182,19 +92,22 @@ static void test_non_send_spawn_anonymous_members(void **state) {
 }
 
 static void test_non_send_spawn_constructor_argument(void **state) {
-  expect_lines("HD_ASYNC_FN(job, int, hd_rc *rc; hd_yield y;);\n"
-               "HD_ASYNC(job, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); "
-               "HD_RETURN(f, 0); }\n"
-               "HD_ASYNC_END(f)\n"
-               "static hd_future *job_init(job *j) { HD_ASYNC_INIT(j, job); return &j->hd; }\n"
-               "hd_join_handle *go(job *j) {\n"
-               "  return hd_spawn(job_init(j));\n" /* 6 */
-               "}\n",
-               6, 0);
+  snippet_expect_lines(
+      &RULE,
+      "HD_ASYNC_FN(job, int, hd_rc *rc; hd_yield y;);\n"
+      "HD_ASYNC(job, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); "
+      "HD_RETURN(f, 0); }\n"
+      "HD_ASYNC_END(f)\n"
+      "static hd_future *job_init(job *j) { HD_ASYNC_INIT(j, job); return &j->hd; }\n"
+      "hd_join_handle *go(job *j) {\n"
+      "  return hd_spawn(job_init(j));\n" /* 6 */
+      "}\n",
+      6, 0);
 }
 
 static void test_non_send_spawn_spawner_stores(void **state) {
-  expect_lines(
+  snippet_expect_lines(
+      &RULE,
       "HD_ASYNC_FN(t, int, int *p; hd_yield y;);\n"
       "HD_ASYNC(t, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); HD_RETURN(f, *f->p); }\n"
       "HD_ASYNC_END(f)\n"
@@ -217,48 +130,49 @@ static void test_non_send_spawn_spawner_stores(void **state) {
 }
 
 static void test_non_send_spawn_async_fn_stores(void **state) {
-  expect_lines(
-      /* through a local, then kept across the await */
-      "HD_ASYNC_FN(a, int, int *p; hd_yield y;);\n"
-      "HD_ASYNC(a, f, cx, NULL) {\n"
-      "  int *mine = &tls_counter;\n"
-      "  f->p = mine;\n"
-      "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
-      "  HD_RETURN(f, *f->p);\n"
-      "}\n"
-      "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn") /* 9..14: spawn on 13 */
-      /* stored after the last await: never held at one */
-      "HD_ASYNC_FN(b, int, pthread_t owner; hd_yield y;);\n"
-      "HD_ASYNC(b, f, cx, NULL) {\n"
-      "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
-      "  f->owner = pthread_self();\n"
-      "  HD_RETURN(f, 0);\n"
-      "}\n"
-      "HD_ASYNC_END(f)\n" SPAWNER(b, "", "hd_spawn")
-      /* cleared before the await (silent), cleared on one branch only */
-      "static pthread_key_t key;\n"
-      "HD_ASYNC_FN(c, int, void *conn; int keep; hd_yield y;);\n"
-      "HD_ASYNC(c, f, cx, NULL) {\n"
-      "  f->conn = pthread_getspecific(key);\n"
-      "  f->conn = 0;\n"
-      "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
-      "  HD_RETURN(f, 0);\n"
-      "}\n"
-      "HD_ASYNC_END(f)\n" SPAWNER(c, "", "hd_spawn") /* 37..42 */
-      "HD_ASYNC_FN(d, int, void *conn; int keep; hd_yield y;);\n"
-      "HD_ASYNC(d, f, cx, NULL) {\n"
-      "  f->conn = pthread_getspecific(key);\n"
-      "  if (!f->keep)\n"
-      "    f->conn = 0;\n"
-      "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
-      "  HD_RETURN(f, 0);\n"
-      "}\n"
-      "HD_ASYNC_END(f)\n" SPAWNER(d, "", "hd_spawn"), /* 52..57: spawn on 56 */
-      13, 56, 0);
+  snippet_expect_lines(&RULE,
+                       /* through a local, then kept across the await */
+                       "HD_ASYNC_FN(a, int, int *p; hd_yield y;);\n"
+                       "HD_ASYNC(a, f, cx, NULL) {\n"
+                       "  int *mine = &tls_counter;\n"
+                       "  f->p = mine;\n"
+                       "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+                       "  HD_RETURN(f, *f->p);\n"
+                       "}\n"
+                       "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn") /* 9..14: spawn on 13 */
+                       /* stored after the last await: never held at one */
+                       "HD_ASYNC_FN(b, int, pthread_t owner; hd_yield y;);\n"
+                       "HD_ASYNC(b, f, cx, NULL) {\n"
+                       "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+                       "  f->owner = pthread_self();\n"
+                       "  HD_RETURN(f, 0);\n"
+                       "}\n"
+                       "HD_ASYNC_END(f)\n" SPAWNER(b, "", "hd_spawn")
+                       /* cleared before the await (silent), cleared on one branch only */
+                       "static pthread_key_t key;\n"
+                       "HD_ASYNC_FN(c, int, void *conn; int keep; hd_yield y;);\n"
+                       "HD_ASYNC(c, f, cx, NULL) {\n"
+                       "  f->conn = pthread_getspecific(key);\n"
+                       "  f->conn = 0;\n"
+                       "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+                       "  HD_RETURN(f, 0);\n"
+                       "}\n"
+                       "HD_ASYNC_END(f)\n" SPAWNER(c, "", "hd_spawn") /* 37..42 */
+                       "HD_ASYNC_FN(d, int, void *conn; int keep; hd_yield y;);\n"
+                       "HD_ASYNC(d, f, cx, NULL) {\n"
+                       "  f->conn = pthread_getspecific(key);\n"
+                       "  if (!f->keep)\n"
+                       "    f->conn = 0;\n"
+                       "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+                       "  HD_RETURN(f, 0);\n"
+                       "}\n"
+                       "HD_ASYNC_END(f)\n" SPAWNER(d, "", "hd_spawn"), /* 52..57: spawn on 56 */
+                       13, 56, 0);
 }
 
 static void test_non_send_spawn_stores_by_callees(void **state) {
-  expect_lines(
+  snippet_expect_lines(
+      &RULE,
       /* a constructor that keeps a thread-bound value, called by the spawner */
       "HD_ASYNC_FN(q, int, void *conn; hd_yield y;);\n"
       "HD_ASYNC(q, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); HD_RETURN(f, 0); }\n"
@@ -290,21 +204,22 @@ static void test_non_send_spawn_stores_by_callees(void **state) {
       "}\n"
       "HD_ASYNC_END(f)\n" SPAWNER(parent, "", "hd_spawn"), /* 29..34: spawn on 33 */
       13, 33, 0);
-  hd__findings fs = run("HD_ASYNC_FN(child, int, int *slot; hd_yield y;);\n"
-                        "HD_ASYNC(child, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); "
-                        "HD_RETURN(f, 0); }\n"
-                        "HD_ASYNC_END(f)\n"
-                        "static hd_future *child_init(child *c) {\n"
-                        "  HD_ASYNC_INIT(c, child);\n"
-                        "  c->slot = &tls_counter;\n"
-                        "  return &c->hd;\n"
-                        "}\n"
-                        "HD_ASYNC_FN(parent, int, union { child c; } u;);\n"
-                        "HD_ASYNC(parent, f, cx, NULL) {\n"
-                        "  HD_AWAIT(f, cx, child_init(&f->u.c));\n"
-                        "  HD_RETURN(f, 0);\n"
-                        "}\n"
-                        "HD_ASYNC_END(f)\n" SPAWNER(parent, "", "hd_spawn"));
+  hd__findings fs =
+      snippet_run(&RULE, "HD_ASYNC_FN(child, int, int *slot; hd_yield y;);\n"
+                         "HD_ASYNC(child, f, cx, NULL) { HD_AWAIT(f, cx, hd_yield_init(&f->y)); "
+                         "HD_RETURN(f, 0); }\n"
+                         "HD_ASYNC_END(f)\n"
+                         "static hd_future *child_init(child *c) {\n"
+                         "  HD_ASYNC_INIT(c, child);\n"
+                         "  c->slot = &tls_counter;\n"
+                         "  return &c->hd;\n"
+                         "}\n"
+                         "HD_ASYNC_FN(parent, int, union { child c; } u;);\n"
+                         "HD_ASYNC(parent, f, cx, NULL) {\n"
+                         "  HD_AWAIT(f, cx, child_init(&f->u.c));\n"
+                         "  HD_RETURN(f, 0);\n"
+                         "}\n"
+                         "HD_ASYNC_END(f)\n" SPAWNER(parent, "", "hd_spawn"));
   assert_int_equal(fs.n, 1);
   assert_string_equal(fs.v[0].msg, "future 'parent' spawned on the multi-thread executor holds "
                                    "non-Send data: 'parent.u.c.slot' points into _Thread_local "
@@ -323,13 +238,14 @@ static void test_non_send_spawn_stores_by_callees(void **state) {
 }
 
 static void test_non_send_spawn_several_reasons(void **state) {
-  hd__findings fs = run("HD_ASYNC_FN(a, int, hd_rc *rc; pthread_t owner; hd_yield y;);\n"
-                        "HD_ASYNC(a, f, cx, NULL) {\n"
-                        "  f->owner = pthread_self();\n"
-                        "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
-                        "  HD_RETURN(f, 0);\n"
-                        "}\n"
-                        "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn"));
+  hd__findings fs =
+      snippet_run(&RULE, "HD_ASYNC_FN(a, int, hd_rc *rc; pthread_t owner; hd_yield y;);\n"
+                         "HD_ASYNC(a, f, cx, NULL) {\n"
+                         "  f->owner = pthread_self();\n"
+                         "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+                         "  HD_RETURN(f, 0);\n"
+                         "}\n"
+                         "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn"));
   assert_int_equal(fs.n, 1);
   assert_int_equal(fs.v[0].loc.line, 12);
   assert_string_equal(fs.v[0].msg, "future 'a' spawned on the multi-thread executor holds "
@@ -349,33 +265,33 @@ static void test_non_send_spawn_several_reasons(void **state) {
 }
 
 static void test_non_send_spawn_lock_in_loop(void **state) {
-  expect_lines(
-      /* held across the await on every iteration */
-      "typedef struct st { pthread_mutex_t mu; int n; } st;\n"
-      "HD_ASYNC_FN(a, int, st *s; int i; hd_yield y;);\n"
-      "HD_ASYNC(a, f, cx, NULL) {\n"
-      "  for (f->i = 0; f->i < 3; f->i++) {\n"
-      "    pthread_mutex_lock(&f->s->mu);\n"
-      "    HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
-      "    pthread_mutex_unlock(&f->s->mu);\n"
-      "  }\n"
-      "  HD_RETURN(f, 0);\n"
-      "}\n"
-      "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn") /* 12..17: spawn on 16 */
-      /* taken under a flag, released under it before the await */
-      "HD_ASYNC_FN(b, int, st *s; int on; int i; hd_yield y;);\n"
-      "HD_ASYNC(b, f, cx, NULL) {\n"
-      "  for (f->i = 0; f->i < 3; f->i++) {\n"
-      "    int taken = 0;\n"
-      "    if (f->on) { pthread_mutex_lock(&f->s->mu); taken = 1; }\n"
-      "    f->s->n++;\n"
-      "    if (taken) pthread_mutex_unlock(&f->s->mu);\n"
-      "    HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
-      "  }\n"
-      "  HD_RETURN(f, 0);\n"
-      "}\n"
-      "HD_ASYNC_END(f)\n" SPAWNER(b, "", "hd_spawn"),
-      16, 0);
+  snippet_expect_lines(&RULE,
+                       /* held across the await on every iteration */
+                       "typedef struct st { pthread_mutex_t mu; int n; } st;\n"
+                       "HD_ASYNC_FN(a, int, st *s; int i; hd_yield y;);\n"
+                       "HD_ASYNC(a, f, cx, NULL) {\n"
+                       "  for (f->i = 0; f->i < 3; f->i++) {\n"
+                       "    pthread_mutex_lock(&f->s->mu);\n"
+                       "    HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+                       "    pthread_mutex_unlock(&f->s->mu);\n"
+                       "  }\n"
+                       "  HD_RETURN(f, 0);\n"
+                       "}\n"
+                       "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn") /* 12..17: spawn on 16 */
+                       /* taken under a flag, released under it before the await */
+                       "HD_ASYNC_FN(b, int, st *s; int on; int i; hd_yield y;);\n"
+                       "HD_ASYNC(b, f, cx, NULL) {\n"
+                       "  for (f->i = 0; f->i < 3; f->i++) {\n"
+                       "    int taken = 0;\n"
+                       "    if (f->on) { pthread_mutex_lock(&f->s->mu); taken = 1; }\n"
+                       "    f->s->n++;\n"
+                       "    if (taken) pthread_mutex_unlock(&f->s->mu);\n"
+                       "    HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+                       "  }\n"
+                       "  HD_RETURN(f, 0);\n"
+                       "}\n"
+                       "HD_ASYNC_END(f)\n" SPAWNER(b, "", "hd_spawn"),
+                       16, 0);
 }
 
 int main(void) {

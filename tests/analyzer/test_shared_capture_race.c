@@ -6,97 +6,12 @@
  * accessed directly in the task, a frame field stored with two different
  * values (not followed), a spawn loop never joined (instances and the
  * spawner both race), and the message naming the spawner. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "checks/registry.h"
-#include "ir/build.h"
-#include "model/model.h"
-#include "summary/summary.h"
+#include "snippet_check.h"
 
 #define PRELUDE "#include \"heddle/heddle.h\"\n"
 #define PRELUDE_LINES 1
 
-static hd__model *load_model(void) {
-  hd__model *m = hd__model_new();
-  assert_non_null(m);
-  assert_int_equal(hd__model_load_pack(m, HEDDLE_RULES_DIR "/posix.yaml"), 0);
-  assert_int_equal(hd__model_load_pack(m, HEDDLE_RULES_DIR "/heddle.yaml"), 0);
-  return m;
-}
-
-/* Runs shared-capture-race on body (after PRELUDE); the findings, sorted.
- * Line numbers count from the first body line. */
-static hd__findings run(const char *body) {
-  size_t len = strlen(PRELUDE) + strlen(body) + 1;
-  char *src = malloc(len);
-  assert_non_null(src);
-  snprintf(src, len, "%s%s", PRELUDE, body);
-  struct CXUnsavedFile file = {"/tmp/heddle-unit-race.c", src, (unsigned long)strlen(src)};
-  const char *args[] = {"-std=gnu11", "-pthread", "-I", HEDDLE_RULES_DIR "/../include"};
-  CXIndex idx = clang_createIndex(0, 0);
-  CXTranslationUnit tu = NULL;
-  assert_int_equal(clang_parseTranslationUnit2(idx, file.Filename, args, 4, &file, 1,
-                                               CXTranslationUnit_DetailedPreprocessingRecord, &tu),
-                   CXError_Success);
-  for (unsigned i = 0; i < clang_getNumDiagnostics(tu); i++) {
-    CXDiagnostic d = clang_getDiagnostic(tu, i);
-    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
-      CXString s = clang_formatDiagnostic(d, 0);
-      fail_msg("snippet does not compile: %s", clang_getCString(s));
-    }
-    clang_disposeDiagnostic(d);
-  }
-  hd__model *model = load_model();
-  hd__program *prog = hd__program_new();
-  assert_true(hd__ir_build_tu(prog, model, tu) > 0);
-  hd__program_index(prog);
-  hd__summaries *sums = hd__summaries_compute(prog);
-  assert_non_null(sums);
-  hd__findings fs = {0};
-  hd__check_ctx cx = {prog, sums, model};
-  int rule = hd__rule_find("shared-capture-race");
-  assert_true(rule >= 0);
-  assert_int_equal(hd__rules[rule].run(&cx, rule, &fs), 0);
-  hd__findings_sort(&fs);
-  for (int i = 0; i < fs.n; i++) {
-    fs.v[i].loc.line -= PRELUDE_LINES;
-    for (int k = 0; k < fs.v[i].nnotes; k++)
-      fs.v[i].notes[k].loc.line -= PRELUDE_LINES;
-  }
-  hd__summaries_free(sums);
-  hd__program_free(prog); /* the findings' file names are not read below */
-  hd__model_free(model);
-  clang_disposeTranslationUnit(tu);
-  clang_disposeIndex(idx);
-  free(src);
-  return fs;
-}
-
-/* Asserts the finding lines on body equal the 0-terminated list. */
-static void expect_lines(const char *body, ...) {
-  hd__findings fs = run(body);
-  va_list ap;
-  va_start(ap, body);
-  for (int i = 0;; i++) {
-    int want = va_arg(ap, int);
-    int got = i < fs.n ? fs.v[i].loc.line : 0;
-    if (want != got) {
-      va_end(ap);
-      fail_msg("finding %d: line %d, expected line %d", i, got, want);
-    }
-    if (want == 0)
-      break;
-  }
-  va_end(ap);
-  hd__findings_free(&fs);
-}
+static const snippet_rule RULE = {"shared-capture-race", PRELUDE, PRELUDE_LINES, NULL};
 
 /* A task bumping a counter through its frame pointer. */
 #define BUMP(type, field)                                                                          \
@@ -127,54 +42,60 @@ static void expect_lines(const char *body, ...) {
 
 static void test_shared_capture_race_spawn_on(void **state) {
   (void)state;
-  expect_lines("typedef struct stats { long n; } stats;\n" BUMP("stats", "n")
-                   LOOP("stats", "hd_spawn_on(f->rt, &t.hd)"),
-               5, 0);
+  snippet_expect_lines(&RULE,
+                       "typedef struct stats { long n; } stats;\n" BUMP("stats", "n")
+                           LOOP("stats", "hd_spawn_on(f->rt, &t.hd)"),
+                       5, 0);
 }
 
 static void test_shared_capture_race_spawn_local_loop(void **state) {
   (void)state;
-  expect_lines("typedef struct stats { long n; } stats;\n" BUMP("stats", "n")
-                   LOOP("stats", "hd_spawn_local(&t.hd)"),
-               0);
+  snippet_expect_lines(&RULE,
+                       "typedef struct stats { long n; } stats;\n" BUMP("stats", "n")
+                           LOOP("stats", "hd_spawn_local(&t.hd)"),
+                       0);
 }
 
 static void test_shared_capture_race_atomic_field(void **state) {
   (void)state;
-  expect_lines("typedef struct stats { _Atomic long n; } stats;\n" BUMP("stats", "n")
-                   LOOP("stats", "hd_spawn(&t.hd)"),
-               0);
+  snippet_expect_lines(&RULE,
+                       "typedef struct stats { _Atomic long n; } stats;\n" BUMP("stats", "n")
+                           LOOP("stats", "hd_spawn(&t.hd)"),
+                       0);
 }
 
 static void test_shared_capture_race_sync_struct(void **state) {
   (void)state;
-  expect_lines("typedef struct HD_SYNC stats { long n; } stats;\n" BUMP("stats", "n")
-                   LOOP("stats", "hd_spawn(&t.hd)"),
-               0);
+  snippet_expect_lines(&RULE,
+                       "typedef struct HD_SYNC stats { long n; } stats;\n" BUMP("stats", "n")
+                           LOOP("stats", "hd_spawn(&t.hd)"),
+                       0);
 }
 
 static void test_shared_capture_race_global_lock(void **state) {
   (void)state;
-  expect_lines("#include <pthread.h>\n"
-               "static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;\n"
-               "typedef struct stats { long n; } stats;\n"
-               "HD_ASYNC_FN(bump, int, stats *st; hd_yield y;);\n"
-               "HD_ASYNC(bump, f, cx, NULL) {\n"
-               "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
-               "  pthread_mutex_lock(&mu);\n"
-               "  f->st->n++;\n"
-               "  pthread_mutex_unlock(&mu);\n"
-               "  HD_RETURN(f, 0);\n"
-               "}\n"
-               "HD_ASYNC_END(f)\n" LOOP("stats", "hd_spawn(&t.hd)"),
-               0);
+  snippet_expect_lines(&RULE,
+                       "#include <pthread.h>\n"
+                       "static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;\n"
+                       "typedef struct stats { long n; } stats;\n"
+                       "HD_ASYNC_FN(bump, int, stats *st; hd_yield y;);\n"
+                       "HD_ASYNC(bump, f, cx, NULL) {\n"
+                       "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+                       "  pthread_mutex_lock(&mu);\n"
+                       "  f->st->n++;\n"
+                       "  pthread_mutex_unlock(&mu);\n"
+                       "  HD_RETURN(f, 0);\n"
+                       "}\n"
+                       "HD_ASYNC_END(f)\n" LOOP("stats", "hd_spawn(&t.hd)"),
+                       0);
 }
 
 /* t.st gets two different pointers: which object a task sees is not known,
  * so nothing is paired (precision first). */
 static void test_shared_capture_race_ambiguous_field(void **state) {
   (void)state;
-  expect_lines(
+  snippet_expect_lines(
+      &RULE,
       "typedef struct stats { long n; } stats;\n" BUMP(
           "stats",
           "n") "HD_ASYNC_FN(two, int, stats *a; stats *b; hd_join_handle *h[2]; hd_join j;);\n"
@@ -204,18 +125,19 @@ static void test_shared_capture_race_ambiguous_field(void **state) {
  * task's write, the second names the spawner. */
 static void test_shared_capture_race_detached_loop(void **state) {
   (void)state;
-  hd__findings fs = run("typedef struct stats { long n; } stats;\n" BUMP(
-      "stats", "n") "HD_ASYNC_FN(fire, long, stats *st; int i;);\n"
-                    "HD_ASYNC(fire, f, cx, NULL) {\n"
-                    "  for (f->i = 0; f->i < 4; f->i++) {\n"
-                    "    bump t;\n"
-                    "    HD_ASYNC_INIT(&t, bump);\n"
-                    "    t.st = f->st;\n"
-                    "    hd_join_handle_drop(hd_spawn(&t.hd));\n"
-                    "  }\n"
-                    "  HD_RETURN(f, f->st->n);\n" /* 17 */
-                    "}\n"
-                    "HD_ASYNC_END(f)\n");
+  hd__findings fs =
+      snippet_run(&RULE, "typedef struct stats { long n; } stats;\n" BUMP(
+                             "stats", "n") "HD_ASYNC_FN(fire, long, stats *st; int i;);\n"
+                                           "HD_ASYNC(fire, f, cx, NULL) {\n"
+                                           "  for (f->i = 0; f->i < 4; f->i++) {\n"
+                                           "    bump t;\n"
+                                           "    HD_ASYNC_INIT(&t, bump);\n"
+                                           "    t.st = f->st;\n"
+                                           "    hd_join_handle_drop(hd_spawn(&t.hd));\n"
+                                           "  }\n"
+                                           "  HD_RETURN(f, f->st->n);\n" /* 17 */
+                                           "}\n"
+                                           "HD_ASYNC_END(f)\n");
   assert_int_equal(fs.n, 2);
   int spawner = strstr(fs.v[0].msg, "by its spawner 'fire'") ? 0 : 1;
   assert_non_null(strstr(fs.v[spawner].msg, "by its spawner 'fire'"));
