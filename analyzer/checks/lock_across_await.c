@@ -4,8 +4,10 @@
  * (await, lock) pair where a lock of a non-async family may be held on
  * entry to an await node, or to a call of a function whose summary may
  * await. The primary location is the await (or the call); the witness path
- * from the exploration gives the notes: where the lock was taken (directly,
- * by a successful try, or inside a callee) and the await. A lock of an
+ * gives the notes: where the lock was taken (directly, by a successful try,
+ * or inside a callee) and the await. The witness is the feasible path the
+ * feasibility search found (feasibility/witness.h) or, when it could not
+ * decide, the exploration's parent chain to the state. A lock of an
  * async family (the runtime's async mutex) never enters a lock state, so
  * its guard may live across awaits. */
 #include <stdio.h>
@@ -50,14 +52,26 @@ static void family_name(const hd__lock *l, char *buf, size_t size) {
       *p = ' ';
 }
 
-/* Index of the state whose node set `lock` on the way to state q. */
-static int acquiring_state(const hd__lflow *f, int q, int lock) {
-  while (q >= 0) {
-    int parent = f->v[q].parent;
-    if (parent >= 0 && (f->v[q].held & bit(lock)) && !(f->v[parent].held & bit(lock)))
-      return parent;
-    q = parent;
-  }
+/* The exploration's parent chain from the entry to state q, as a path of
+ * state indices (malloc'd), or NULL when out of memory. */
+static int *parent_chain(const hd__lflow *f, int q, int *npath) {
+  int n = 0;
+  for (int s = q; s >= 0; s = f->v[s].parent)
+    n++;
+  int *path = malloc(sizeof *path * (size_t)n);
+  if (!path)
+    return NULL;
+  *npath = n;
+  for (int s = q; s >= 0; s = f->v[s].parent)
+    path[--n] = s;
+  return path;
+}
+
+/* Position on path of the last state whose node set `lock`, or -1. */
+static int acquiring_step(const hd__lflow *f, const int *path, int npath, int lock) {
+  for (int i = npath - 2; i >= 0; i--)
+    if ((f->v[path[i + 1]].held & bit(lock)) && !(f->v[path[i]].held & bit(lock)))
+      return i;
   return -1;
 }
 
@@ -96,18 +110,20 @@ static void note_acquire(const hd__check_ctx *cx, hd__function *fn, hd__finding 
  * await are kept). */
 #define MAX_STEPS 32
 
-/* The witness step by step, in path order: each branch taken ("condition
- * is true") and the acquire notes where the lock was taken, then the
- * await notes. */
-static void add_flow(hd__function *fn, hd__finding *fd, const hd__lflow *f, int q, int aq,
-                     int acquire_notes) {
-  int steps[MAX_STEPS], n = 0; /* states entered through a branch, or aq; newest first */
-  for (int s = q; s >= 0 && f->v[s].parent >= 0 && n < MAX_STEPS; s = f->v[s].parent) {
-    const hd__node *p = &fn->nodes[f->v[f->v[s].parent].node];
+/* The witness path (state indices, entry first) step by step, in path
+ * order: each branch taken ("condition is true") and the acquire notes
+ * where the lock was taken (on leaving path[ai]), then the await notes. */
+static void add_flow(hd__function *fn, hd__finding *fd, const hd__lflow *f, const int *path,
+                     int npath, int ai, int acquire_notes) {
+  int steps[MAX_STEPS], n = 0; /* positions on path entered through a
+                                  branch, or -1 for the acquisition; newest
+                                  first */
+  for (int i = npath - 1; i > 0 && n < MAX_STEPS; i--) {
+    const hd__node *p = &fn->nodes[f->v[path[i - 1]].node];
     if (p->ev == HD__EV_BRANCH && p->nsucc == 2)
-      steps[n++] = s;
-    if (f->v[s].parent == aq && n < MAX_STEPS)
-      steps[n++] = -1; /* the acquisition happens on leaving aq */
+      steps[n++] = i;
+    if (i - 1 == ai && n < MAX_STEPS)
+      steps[n++] = -1;
   }
   bool acquired = false;
   for (int i = n - 1; i >= 0; i--) {
@@ -117,8 +133,8 @@ static void add_flow(hd__function *fn, hd__finding *fd, const hd__lflow *f, int 
       acquired = true;
       continue;
     }
-    const hd__lstate *st = &f->v[steps[i]];
-    const hd__node *p = &fn->nodes[f->v[st->parent].node];
+    const hd__lstate *st = &f->v[path[steps[i]]];
+    const hd__node *p = &fn->nodes[f->v[path[steps[i] - 1]].node];
     hd__finding_step(fd, p->loc,
                      hd__strf("condition is %s", p->succ[0] == st->node ? "true" : "false"));
   }
@@ -126,13 +142,16 @@ static void add_flow(hd__function *fn, hd__finding *fd, const hd__lflow *f, int 
     hd__finding_step(fd, fd->notes[k].loc, hd__strf("%s", fd->notes[k].msg));
 }
 
-static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd__lflow *f, int q,
-                  int lock, const hd__summary *callee_sum, hd__findings *out) {
-  const hd__node *n = &fn->nodes[f->v[q].node];
+/* Reports the lock held at the last state of path (the witness, state
+ * indices from the entry). */
+static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd__lflow *f,
+                  const int *path, int npath, int lock, const hd__summary *callee_sum,
+                  hd__findings *out) {
+  const hd__node *n = &fn->nodes[f->v[path[npath - 1]].node];
   const hd__lock *l = &fn->locks[lock];
   const char *mode = "";
-  int aq = acquiring_state(f, q, lock);
-  const hd__node *an = aq >= 0 ? &fn->nodes[f->v[aq].node] : NULL;
+  int ai = acquiring_step(f, path, npath, lock);
+  const hd__node *an = ai >= 0 ? &fn->nodes[f->v[path[ai]].node] : NULL;
   if (an && an->ev == HD__EV_ACQUIRE && an->mode == HD__MODE_SHARED)
     mode = ", shared";
   char *msg;
@@ -165,7 +184,7 @@ static int report(const hd__check_ctx *cx, int rule, hd__function *fn, const hd_
                        hd__strf("the awaited '%.*s' may suspend here", len, name));
     }
   }
-  add_flow(fn, fd, f, q, aq, acquire_notes);
+  add_flow(fn, fd, f, path, npath, ai, acquire_notes);
   return 0;
 }
 
@@ -203,10 +222,17 @@ static int check_function(const hd__check_ctx *cx, int rule, hd__function *fn, h
       done = g;
       done[ndone++] = (reported){f.v[q].node, i};
       hd__fsolver *z3 = hd__fsolver_thread();
-      if (z3 &&
-          hd__witness_search(z3, cx->prog, fn, cx->sums, &f, f.v[q].node, bit(i)) == HD__INFEASIBLE)
+      int *path = NULL, npath = 0;
+      hd__fverdict v = z3 ? hd__witness_search(z3, cx->prog, fn, cx->sums, &f, f.v[q].node, bit(i),
+                                               &path, &npath)
+                          : HD__FUNKNOWN;
+      if (v == HD__INFEASIBLE)
         continue; /* no run gets here holding it (feasibility/witness.h) */
-      rc = report(cx, rule, fn, &f, q, i, cs, out);
+      /* the feasible witness; undecided (UNKNOWN): the exploration's own */
+      if (!path)
+        path = parent_chain(&f, q, &npath);
+      rc = path ? report(cx, rule, fn, &f, path, npath, i, cs, out) : HD_ENOMEM;
+      free(path);
     }
   }
   free(done);

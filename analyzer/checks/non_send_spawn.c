@@ -416,8 +416,8 @@ static int frame_fn_lock(const hd__check_ctx *cx, hd__function *pf, const char *
       if (!(f.v[q].held & bit(i)) || !l->family || l->family->kind == HD__LOCK_ASYNC)
         continue;
       hd__fsolver *z3 = hd__fsolver_thread();
-      if (z3 && (hd__witness_search(z3, cx->prog, pf, cx->sums, &f, f.v[q].node, bit(i)) ==
-                     HD__INFEASIBLE ||
+      if (z3 && (hd__witness_search(z3, cx->prog, pf, cx->sums, &f, f.v[q].node, bit(i), NULL,
+                                    NULL) == HD__INFEASIBLE ||
                  refuted_after_acquires(cx, pf, &f, f.v[q].node, i)))
         continue;
       reason r = {.kind = R_LOCK, .path = base, .lfn = pf, .lock = i, .await = n->loc};

@@ -296,7 +296,7 @@ static bool lock_graph(hd__program *p, hd__function *fn, const hd__summaries *su
 
 hd__fverdict hd__witness_search(hd__fsolver *s, hd__program *p, hd__function *fn,
                                 const hd__summaries *sums, const hd__lflow *f, int node,
-                                uint64_t held) {
+                                uint64_t held, int **path, int *npath) {
   hd__wgraph g;
   if (f->truncated || f->n == 0 || !lock_graph(p, fn, sums, f, &g)) {
     hd__fsolver_note_finding(s, false, 0);
@@ -308,7 +308,7 @@ hd__fverdict hd__witness_search(hd__fsolver *s, hd__program *p, hd__function *fn
     for (int q = 0; q < f->n; q++)
       target[q] = f->v[q].node == node && (f->v[q].held & held) == held;
     g.target = target;
-    v = hd__witness_find(s, &g, NULL, NULL);
+    v = hd__witness_find(s, &g, path, npath); /* g's states are f's */
   } else {
     hd__fsolver_note_finding(s, false, 0);
   }

@@ -63,9 +63,12 @@ hd__fverdict hd__witness_find(hd__fsolver *s, const hd__wgraph *g, int **path, i
 /* For lock-across-await: can a run reach `node` of fn with every lock of
  * `held` (bits of fn->locks) held? f is fn's exploration from
  * hd__lockflow_run with the same program and summaries; its states and
- * the edges it followed are the graph searched. */
+ * the edges it followed are the graph searched. On HD__FEASIBLE and when
+ * path is not NULL, *path (malloc'd, the caller frees it) holds the
+ * witness as indices into f->v, from the entry state to a state at `node`
+ * holding `held`, and *npath their number. */
 hd__fverdict hd__witness_search(hd__fsolver *s, hd__program *p, hd__function *fn,
                                 const hd__summaries *sums, const hd__lflow *f, int node,
-                                uint64_t held);
+                                uint64_t held, int **path, int *npath);
 
 #endif

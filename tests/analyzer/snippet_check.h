@@ -3,9 +3,10 @@
  * The rule tests parse a snippet from memory with libclang (prelude + body,
  * against the runtime's real headers), build the IR with the bundled packs
  * plus an optional extra pack, compute the summaries and run one rule. The
- * findings come back sorted, with line numbers counted from the first body
- * line. Each test file includes this header once (the functions are
- * static: one translation unit per test executable). */
+ * findings come back sorted, with line numbers (of notes and flow steps
+ * too) counted from the first body line. Each test file includes this
+ * header once (the functions are static: one translation unit per test
+ * executable). */
 #ifndef HEDDLE_TESTS_SNIPPET_CHECK_H
 #define HEDDLE_TESTS_SNIPPET_CHECK_H
 
@@ -86,6 +87,8 @@ static hd__findings snippet_run(const snippet_rule *r, const char *body) {
     fs.v[i].loc.line -= r->prelude_lines;
     for (int k = 0; k < fs.v[i].nnotes; k++)
       fs.v[i].notes[k].loc.line -= r->prelude_lines;
+    for (int k = 0; k < fs.v[i].nflow; k++)
+      fs.v[i].flow[k].loc.line -= r->prelude_lines;
   }
   hd__summaries_free(sums);
   hd__program_free(prog); /* the findings' file names are not read afterwards */

@@ -103,7 +103,7 @@ static int verdict(const char *body, const char *fn) {
       continue;
     if (pairs++ == 0)
       result = (int)hd__witness_search(hd__fsolver_thread(), prog, f, sums, &flow, flow.v[q].node,
-                                       flow.v[q].held & -flow.v[q].held);
+                                       flow.v[q].held & -flow.v[q].held, NULL, NULL);
   }
   hd__lflow_free(&flow);
   hd__summaries_free(sums);
