@@ -15,7 +15,8 @@
  *   - the frame's async function, or a child frame's, may hold a
  *     thread-blocking lock at an await: the lock-state exploration of
  *     lock-across-await (summary/summary.h), each held (await, lock) pair
- *     checked for a feasible witness (feasibility/witness.h).
+ *     checked for a feasible witness (feasibility/witness.h); the notes
+ *     (where the lock was taken, the await) follow that witness.
  * One finding per spawn call, located at the call; the message names the
  * first reason, the notes give each reason's chain: the embedding fields
  * down to the field, its type and why, where the value was stored, or
@@ -328,7 +329,9 @@ static bool lock_edges(const hd__check_ctx *cx, hd__function *pf, const hd__lflo
  * around the lock: on such a run, take the last acquisition; from the
  * state before it on, every state holds the lock. So if, for each state p
  * whose step acquires it, no path from p (nothing known about the values
- * there) through states holding it reaches the node, no run does. */
+ * there) through states holding it reaches the node, no run does. The
+ * search from the entry counted the finding; these searches count only
+ * the witnesses they refute (hd__witness_find_again). */
 static bool refuted_after_acquires(const hd__check_ctx *cx, hd__function *pf, const hd__lflow *f,
                                    int node, int lock) {
   hd__fsolver *z3 = hd__fsolver_thread();
@@ -384,7 +387,7 @@ static bool refuted_after_acquires(const hd__check_ctx *cx, hd__function *pf, co
     }
     gs[n] = ne;
     hd__wgraph g = {pf, n, back, gs, gto, gpos, target};
-    ok = hd__witness_find(z3, &g, NULL, NULL) == HD__INFEASIBLE;
+    ok = hd__witness_find_again(z3, &g, NULL, NULL) == HD__INFEASIBLE;
   }
   free(start);
   free(to);
@@ -399,38 +402,99 @@ static bool refuted_after_acquires(const hd__check_ctx *cx, hd__function *pf, co
   return ok && any;
 }
 
+/* The exploration's parent chain from the entry to state q, as a path of
+ * state indices (malloc'd), or NULL when out of memory. */
+static int *parent_chain(const hd__lflow *f, int q, int *npath) {
+  int n = 0;
+  for (int s = q; s >= 0; s = f->v[s].parent)
+    n++;
+  int *path = malloc(sizeof *path * (size_t)n);
+  if (!path)
+    return NULL;
+  *npath = n;
+  for (int s = q; s >= 0; s = f->v[s].parent)
+    path[--n] = s;
+  return path;
+}
+
+/* Position on path (states of f, entry first) of the last state whose
+ * step takes `lock`, or -1. */
+static int acquiring_step(const hd__lflow *f, const int *path, int npath, int lock) {
+  for (int i = npath - 2; i >= 0; i--)
+    if ((f->v[path[i + 1]].held & bit(lock)) && !(f->v[path[i]].held & bit(lock)))
+      return i;
+  return -1;
+}
+
 /* A thread-blocking lock that async function pf may hold at an await on
- * a feasible path: the first one found. */
+ * a feasible path: the first one found. Its notes follow the feasible
+ * witness of the search from the entry or, when that search could not
+ * decide, the exploration's parent chain. Each (await, lock) pair is
+ * decided once, however many states reach the await holding the lock, and
+ * counts as one finding in the feasibility statistics, however many
+ * searches decide it. */
 static int frame_fn_lock(const hd__check_ctx *cx, hd__function *pf, const char *base, reasons *rs) {
   hd__lflow f;
   int rc = hd__lockflow_run(cx->prog, pf, cx->sums, &f);
   if (rc < 0)
     return rc;
   bool done = false;
-  for (int q = 0; q < f.n && !done; q++) {
+  int *refuted = NULL, nrefuted = 0; /* (node, lock) pairs, two ints each */
+  for (int q = 0; q < f.n && !done && rc == 0; q++) {
     const hd__node *n = &pf->nodes[f.v[q].node];
     if (!is_await(cx, n))
       continue;
-    for (int i = 0; i < pf->nlocks && i < 64 && !done; i++) {
+    for (int i = 0; i < pf->nlocks && i < 64 && !done && rc == 0; i++) {
       const hd__lock *l = &pf->locks[i];
       if (!(f.v[q].held & bit(i)) || !l->family || l->family->kind == HD__LOCK_ASYNC)
         continue;
-      hd__fsolver *z3 = hd__fsolver_thread();
-      if (z3 && (hd__witness_search(z3, cx->prog, pf, cx->sums, &f, f.v[q].node, bit(i), NULL,
-                                    NULL) == HD__INFEASIBLE ||
-                 refuted_after_acquires(cx, pf, &f, f.v[q].node, i)))
+      /* the searches ask about the node and the lock, not the state: a
+       * pair refuted for another state at the node is refuted here */
+      bool seen = false;
+      for (int k = 0; k < nrefuted && !seen; k++)
+        seen = refuted[2 * k] == f.v[q].node && refuted[2 * k + 1] == i;
+      if (seen)
         continue;
-      reason r = {.kind = R_LOCK, .path = base, .lfn = pf, .lock = i, .await = n->loc};
-      r.acquire = n->loc;
-      for (int s = q; s >= 0 && f.v[s].parent >= 0; s = f.v[s].parent)
-        if ((f.v[s].held & bit(i)) && !(f.v[f.v[s].parent].held & bit(i)))
-          r.acquire = pf->nodes[f.v[f.v[s].parent].node].loc;
+      int *grown = realloc(refuted, sizeof *grown * (size_t)(2 * nrefuted + 2));
+      if (!grown) {
+        rc = HD_ENOMEM;
+        break;
+      }
+      refuted = grown;
+      refuted[2 * nrefuted] = f.v[q].node; /* kept only when refuted below */
+      refuted[2 * nrefuted + 1] = i;
+      hd__fsolver *z3 = hd__fsolver_thread();
+      int *path = NULL, npath = 0;
+      hd__fverdict v = z3 ? hd__witness_search(z3, cx->prog, pf, cx->sums, &f, f.v[q].node, bit(i),
+                                               &path, &npath)
+                          : HD__FUNKNOWN;
+      if (v == HD__INFEASIBLE) {
+        nrefuted++;
+        continue;
+      }
+      if (v == HD__FUNKNOWN && z3 && refuted_after_acquires(cx, pf, &f, f.v[q].node, i)) {
+        hd__fsolver_note_again(z3, true, 0); /* the same finding, removed after all */
+        nrefuted++;
+        continue;
+      }
+      if (!path)
+        path = parent_chain(&f, q, &npath);
+      if (!path) {
+        rc = HD_ENOMEM;
+        break;
+      }
+      int ai = acquiring_step(&f, path, npath, i);
+      const hd__node *at = &pf->nodes[f.v[path[npath - 1]].node];
+      reason r = {.kind = R_LOCK, .path = base, .lfn = pf, .lock = i, .await = at->loc};
+      r.acquire = ai >= 0 ? pf->nodes[f.v[path[ai]].node].loc : at->loc;
+      free(path);
       add_reason(rs, r);
       done = true;
     }
   }
+  free(refuted);
   hd__lflow_free(&f);
-  return 0;
+  return rc;
 }
 
 /* ---- reporting --------------------------------------------------------- */

@@ -199,7 +199,8 @@ static void dfs(search *S, int q) {
   S->unsure |= unsure_before;
 }
 
-hd__fverdict hd__witness_find(hd__fsolver *s, const hd__wgraph *g, int **path, int *npath) {
+/* The search; `again`: a further search for a finding already counted. */
+static hd__fverdict find(hd__fsolver *s, const hd__wgraph *g, int **path, int *npath, bool again) {
   search S = {.s = s, .g = g};
   hd__fverdict v = HD__FUNKNOWN;
   hd__fpath_init(&S.path);
@@ -236,8 +237,19 @@ done:
   free(S.useful);
   free(S.depth);
   free(S.stack);
-  hd__fsolver_note_finding(s, v == HD__INFEASIBLE, S.dropped);
+  if (again)
+    hd__fsolver_note_again(s, false, S.dropped);
+  else
+    hd__fsolver_note_finding(s, v == HD__INFEASIBLE, S.dropped);
   return v;
+}
+
+hd__fverdict hd__witness_find(hd__fsolver *s, const hd__wgraph *g, int **path, int *npath) {
+  return find(s, g, path, npath, false);
+}
+
+hd__fverdict hd__witness_find_again(hd__fsolver *s, const hd__wgraph *g, int **path, int *npath) {
+  return find(s, g, path, npath, true);
 }
 
 /* ---- lock states ------------------------------------------------------- */

@@ -29,7 +29,8 @@
  *
  * Counting: each refuted path or prefix counts as a dropped witness; each
  * search counts one finding, removed when the answer is INFEASIBLE (see
- * hd__fstats).
+ * hd__fstats), except hd__witness_find_again, a further search for a
+ * finding already counted.
  */
 #ifndef HEDDLE_ANALYZER_FEASIBILITY_WITNESS_H
 #define HEDDLE_ANALYZER_FEASIBILITY_WITNESS_H
@@ -59,6 +60,13 @@ typedef struct hd__wgraph {
  * *path (malloc'd, the caller frees it) holds the states of the witness
  * from the entry to the target and *npath their number. */
 hd__fverdict hd__witness_find(hd__fsolver *s, const hd__wgraph *g, int **path, int *npath);
+
+/* hd__witness_find for a finding an earlier search already counted and
+ * did not refute (hd__witness_search answered UNKNOWN): counts the paths
+ * and prefixes it refutes, but no finding. When the further searches
+ * refute the finding, the caller counts it removed with
+ * hd__fsolver_note_again(s, true, 0). */
+hd__fverdict hd__witness_find_again(hd__fsolver *s, const hd__wgraph *g, int **path, int *npath);
 
 /* For lock-across-await: can a run reach `node` of fn with every lock of
  * `held` (bits of fn->locks) held? f is fn's exploration from

@@ -471,6 +471,11 @@ void hd__fsolver_note_finding(hd__fsolver *s, bool removed, unsigned long witnes
   s->stats.witnesses_dropped += witnesses_dropped;
 }
 
+void hd__fsolver_note_again(hd__fsolver *s, bool removed, unsigned long witnesses_dropped) {
+  s->stats.findings_removed += removed;
+  s->stats.witnesses_dropped += witnesses_dropped;
+}
+
 const hd__fstats *hd__fsolver_stats(const hd__fsolver *s) {
   return &s->stats;
 }

@@ -80,6 +80,11 @@ hd__fverdict hd__fsolver_check(hd__fsolver *s, const hd__fstep *steps, int n);
 /* Records that a finding was checked and whether all its witnesses were
  * infeasible (the finding is then not reported). */
 void hd__fsolver_note_finding(hd__fsolver *s, bool removed, unsigned long witnesses_dropped);
+/* Records a further search for a finding already counted (and not
+ * removed) by hd__fsolver_note_finding: its infeasible witnesses, and
+ * whether the finding is removed after all. A check that decides one
+ * finding by several searches so counts it once. */
+void hd__fsolver_note_again(hd__fsolver *s, bool removed, unsigned long witnesses_dropped);
 
 const hd__fstats *hd__fsolver_stats(const hd__fsolver *s);
 void hd__fstats_add(hd__fstats *into, const hd__fstats *from);

@@ -9,9 +9,13 @@
  * called with the frame (constructors, a child's), stores through a local,
  * a thread-bound value stored after the last await or cleared before the
  * await, hd_spawn_local, the message/notes of a frame with several reasons,
- * and locks in a counted loop (held across the await; released under a flag
- * before it). */
+ * locks in a counted loop (held across the await; released under a flag
+ * before it), the "acquired here" note on the path that can run (not the
+ * exploration's refuted first path), and one finding per (await, lock)
+ * pair in the feasibility statistics (--stats). */
 #include "snippet_check.h"
+
+#include "feasibility/z3_solver.h"
 
 #define PRELUDE                                                                                    \
   "#include <pthread.h>\n"                                                                         \
@@ -294,6 +298,87 @@ static void test_non_send_spawn_lock_in_loop(void **state) {
                        16, 0);
 }
 
+/* The lock-state exploration reaches the await holding the lock first
+ * through the acquisition on line 5, whose release on line 7 the same test
+ * decides (Z3 refutes that path); the run that holds it takes it on line 9.
+ * The note follows that run. */
+static void test_non_send_spawn_lock_note_follows_feasible_path(void **state) {
+  hd__findings fs =
+      snippet_run(&RULE, "typedef struct st { pthread_mutex_t mu; } st;\n"
+                         "HD_ASYNC_FN(a, int, st *s; int c; hd_yield y;);\n"
+                         "HD_ASYNC(a, f, cx, NULL) {\n"
+                         "  if (f->c)\n"
+                         "    pthread_mutex_lock(&f->s->mu);\n" /* 5 */
+                         "  if (f->c)\n"
+                         "    pthread_mutex_unlock(&f->s->mu);\n"
+                         "  if (!f->c)\n"
+                         "    pthread_mutex_lock(&f->s->mu);\n"       /* 9 */
+                         "  HD_AWAIT(f, cx, hd_yield_init(&f->y));\n" /* 10 */
+                         "  pthread_mutex_unlock(&f->s->mu);\n"
+                         "  HD_RETURN(f, 0);\n"
+                         "}\n"
+                         "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn")); /* spawn on 19 */
+  assert_int_equal(fs.n, 1);
+  assert_int_equal(fs.v[0].loc.line, 19);
+  assert_non_null(strstr(fs.v[0].msg, "'a' holds pthread mutex 'f->s->mu' across an await"));
+  assert_int_equal(fs.v[0].nnotes, 3);
+  assert_non_null(strstr(fs.v[0].notes[1].msg, "lock 'f->s->mu' (pthread mutex) acquired here"));
+  assert_int_equal(fs.v[0].notes[1].loc.line, 9);
+  assert_non_null(strstr(fs.v[0].notes[2].msg, "await while 'f->s->mu' is held"));
+  assert_int_equal(fs.v[0].notes[2].loc.line, 10);
+  hd__findings_free(&fs);
+}
+
+/* What --stats counts for body: findings checked and removed, as
+ * differences of the thread's solver counters around the check. */
+static void stats_of(const char *body, unsigned long *findings, unsigned long *removed) {
+  const hd__fstats *st = hd__fsolver_stats(hd__fsolver_thread());
+  unsigned long f0 = st->findings, r0 = st->findings_removed;
+  hd__findings fs = snippet_run(&RULE, body);
+  hd__findings_free(&fs);
+  *findings = st->findings - f0;
+  *removed = st->findings_removed - r0;
+}
+
+/* One (await, lock) pair counts as one finding checked, however many
+ * searches decide it: the search from the entry, and (the loop keeps it
+ * from being exhaustive) one search from each acquisition. */
+static void test_non_send_spawn_lock_stats_count_once(void **state) {
+  unsigned long findings, removed;
+  /* taken under a flag, released under it before the await: removed */
+  stats_of("typedef struct st { pthread_mutex_t mu; int n; } st;\n"
+           "HD_ASYNC_FN(b, int, st *s; int on; int i; hd_yield y;);\n"
+           "HD_ASYNC(b, f, cx, NULL) {\n"
+           "  for (f->i = 0; f->i < 3; f->i++) {\n"
+           "    int taken = 0;\n"
+           "    if (f->on) { pthread_mutex_lock(&f->s->mu); taken = 1; }\n"
+           "    f->s->n++;\n"
+           "    if (taken) pthread_mutex_unlock(&f->s->mu);\n"
+           "    HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+           "  }\n"
+           "  HD_RETURN(f, 0);\n"
+           "}\n"
+           "HD_ASYNC_END(f)\n" SPAWNER(b, "", "hd_spawn"),
+           &findings, &removed);
+  assert_int_equal(findings, 1);
+  assert_int_equal(removed, 1);
+  /* held across the await on every iteration: reported */
+  stats_of("typedef struct st { pthread_mutex_t mu; int n; } st;\n"
+           "HD_ASYNC_FN(a, int, st *s; int i; hd_yield y;);\n"
+           "HD_ASYNC(a, f, cx, NULL) {\n"
+           "  for (f->i = 0; f->i < 3; f->i++) {\n"
+           "    pthread_mutex_lock(&f->s->mu);\n"
+           "    HD_AWAIT(f, cx, hd_yield_init(&f->y));\n"
+           "    pthread_mutex_unlock(&f->s->mu);\n"
+           "  }\n"
+           "  HD_RETURN(f, 0);\n"
+           "}\n"
+           "HD_ASYNC_END(f)\n" SPAWNER(a, "", "hd_spawn"),
+           &findings, &removed);
+  assert_int_equal(findings, 1);
+  assert_int_equal(removed, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_non_send_spawn_types),
@@ -304,6 +389,8 @@ int main(void) {
       cmocka_unit_test(test_non_send_spawn_stores_by_callees),
       cmocka_unit_test(test_non_send_spawn_several_reasons),
       cmocka_unit_test(test_non_send_spawn_lock_in_loop),
+      cmocka_unit_test(test_non_send_spawn_lock_note_follows_feasible_path),
+      cmocka_unit_test(test_non_send_spawn_lock_stats_count_once),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
